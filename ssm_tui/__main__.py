@@ -1,0 +1,5 @@
+"""Allows ``python -m ssm_tui``."""
+
+from ssm_tui.cli import main
+
+raise SystemExit(main())

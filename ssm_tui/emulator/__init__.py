@@ -1,0 +1,1 @@
+"""The local fleet: AWS APIs, agents and instances emulated on loopback."""

@@ -1,0 +1,1 @@
+"""One object per live session: shell, exec, port forward, proxy."""

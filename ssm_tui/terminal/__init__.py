@@ -1,0 +1,1 @@
+"""Terminal emulation: bytes to a screen model, keys to bytes."""

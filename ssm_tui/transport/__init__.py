@@ -1,0 +1,1 @@
+"""Binds protocol objects to websockets on asyncio."""

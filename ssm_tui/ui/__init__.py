@@ -1,0 +1,1 @@
+"""The Textual application: fleet browser, session tabs, forwarding panel."""
