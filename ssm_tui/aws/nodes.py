@@ -33,6 +33,32 @@ class ManagedNode:
     computer_name: str = ""
     state: str = ""
     tags: Mapping[str, str] = field(default_factory=dict)
+    # What the fleet filter searches, lowercased once here so that filtering a large fleet
+    # per keystroke is only substring tests (see filter.py).
+    search_text: str = field(init=False, repr=False, compare=False)
+    search_tags: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        tags = tuple((k.lower(), v.lower()) for k, v in self.tags.items())
+        fields = (
+            self.name,
+            self.instance_id,
+            self.ip_address,
+            self.platform_type,
+            self.platform_name,
+            self.profile or "default",
+            self.region,
+            self.computer_name,
+        )
+        # NUL separators keep a search term from matching across two fields.
+        text = "\0".join(f.lower() for f in fields) + "\0" + "\0".join(v for _, v in tags)
+        object.__setattr__(self, "search_text", text)
+        object.__setattr__(self, "search_tags", tags)
+
+    @property
+    def key(self) -> tuple[str | None, str, str]:
+        """What identifies the node across a fleet: (profile, region, instance id)."""
+        return (self.profile, self.region, self.instance_id)
 
     @property
     def pair(self) -> Pair:
@@ -64,3 +90,7 @@ class FleetSnapshot:
 
     nodes: tuple[ManagedNode, ...] = ()
     errors: tuple[PairError, ...] = ()
+    # Problems that did not lose the pair's nodes (e.g. EC2 tags denied: nodes listed untagged).
+    warnings: tuple[PairError, ...] = ()
+    # Every pair that was asked for, including those that failed or had no nodes.
+    pairs: tuple[Pair, ...] = ()
