@@ -13,7 +13,6 @@ from pathlib import Path
 
 from ssm_tui.emulator import EmulatorServer, Faults, FaultSpecError, FleetFileError, load_fleet
 from ssm_tui.emulator.client_config import write_client_files
-from ssm_tui.emulator.data_channel_endpoint import install_data_channel
 from ssm_tui.emulator.fleet import Fleet
 
 
@@ -30,7 +29,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"ssm-tui emulator: --port {args.port} is not a TCP port", file=sys.stderr)
         return 2
     server = EmulatorServer(fleet=fleet, faults=faults, port=args.port)
-    install_data_channel(server)
     try:
         return asyncio.run(_serve(server))
     except KeyboardInterrupt:  # a second Ctrl-C during shutdown

@@ -26,9 +26,10 @@ DataChannelHandler = Callable[[web.Request, str], Awaitable[web.StreamResponse]]
 class EmulatorServer:
     """The local fleet served on ``host:port`` (loopback only; port 0 picks a free one).
 
-    ``data_channel_handler`` is the hook the agent side plugs into; until it is set, the
-    data-channel route answers 501. ``sessions`` is the registry StartSession writes to and
-    the data channel redeems tokens from; ``keystore`` decrypts KMS data keys in-process.
+    ``data_channel`` is the agent side (shells, commands, port targets) serving the
+    data-channel route through the ``data_channel_handler`` hook. ``sessions`` is the
+    registry StartSession writes to and the data channel redeems tokens from; ``keystore``
+    decrypts KMS data keys in-process.
     """
 
     def __init__(
@@ -54,6 +55,10 @@ class EmulatorServer:
         self.app.router.add_post("/", self._gateway.handle)
         self.app.router.add_get(DATA_CHANNEL_PATH, self._data_channel)
         self._runner: web.AppRunner | None = None
+        # Imported here: the endpoint module names this class for typing only.
+        from ssm_tui.emulator.data_channel_endpoint import install_data_channel
+
+        self.data_channel = install_data_channel(self)
 
     @property
     def endpoint_url(self) -> str:

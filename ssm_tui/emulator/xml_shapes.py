@@ -33,6 +33,32 @@ def serialize(root: ET.Element) -> bytes:
     return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
+def element(tag: str, value: Value) -> str:
+    """``<tag>value</tag>`` as text, exactly as :func:`serialize` writes a :func:`child`.
+
+    For hot paths (a DescribeInstances page of a thousand instances) where building and
+    serialising an ElementTree costs more than the rest of the request.
+    """
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    elif value is not None:
+        value = str(value)
+    if not value:
+        return f"<{tag} />"
+    if "&" in value or "<" in value or ">" in value:
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<{tag}>{value}</{tag}>"
+
+
+def ec2_document(action: str, request_id: str, body: str) -> bytes:
+    """``<ActionResponse xmlns=EC2>`` with its requestId and ``body`` (already XML text)."""
+    return (
+        f"<?xml version='1.0' encoding='utf-8'?>\n"
+        f'<{action}Response xmlns="{EC2_NAMESPACE}">{element("requestId", request_id)}'
+        f"{body}</{action}Response>"
+    ).encode()
+
+
 def ec2_response(action: str, request_id: str) -> ET.Element:
     """``<ActionResponse xmlns=EC2>`` with its requestId, ready for the result elements."""
     root = ET.Element(f"{action}Response", xmlns=EC2_NAMESPACE)

@@ -23,13 +23,13 @@ async def test_async_fixture_serves_boto3_from_a_worker_thread(
     assert emulator.endpoint_url == f"http://127.0.0.1:{emulator.port}"
 
 
-async def test_data_channel_route_answers_501_until_the_hook_is_set(
+async def test_data_channel_route_is_served_through_the_replaceable_hook(
     emulator: EmulatorServer,
 ) -> None:
     url = f"{emulator.endpoint_url}/v1/data-channel/alice-0123456789abcdef0"
     async with aiohttp.ClientSession() as http:
         async with http.get(url) as response:
-            assert response.status == 501
+            assert response.status == 400  # the agent side wants a websocket upgrade
 
         seen: list[str] = []
 
