@@ -1,0 +1,87 @@
+"""The ssm-tui application: a workspace screen, app-wide keys, and the API sessions plug into."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from ssm_tui.config import Config
+from ssm_tui.ui.commands import WorkspaceCommands
+from ssm_tui.ui.dialogs import ConfirmScreen
+from ssm_tui.ui.fleet_source import FleetSource
+from ssm_tui.ui.forwards_panel import ForwardsPanel
+from ssm_tui.ui.help_screen import HelpScreen, help_sections
+from ssm_tui.ui.session_tabs import Reopener
+from ssm_tui.ui.workspace import WorkspaceScreen
+
+
+class SsmTuiApp(App[None]):
+    """Browse the fleet, open shells as tabs, watch forwards; quits only when told twice."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "ssm-tui"
+    COMMANDS = App.COMMANDS | {WorkspaceCommands}
+
+    # ctrl+p and ctrl+q are priority bindings in Textual; here they are ordinary ones so a
+    # focused shell receives them (readline history, quoted-insert).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="ssm-tui.quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False),
+        Binding("question_mark,f1", "help", "Help", id="ssm-tui.help"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="ssm-tui.palette"),
+    ]
+
+    live_sessions: reactive[int] = reactive(0)
+    """Shells and forwards still open; the sessions layer keeps this current."""
+
+    def __init__(self, source: FleetSource, *, config: Config | None = None) -> None:
+        super().__init__()
+        self.source = source
+        self.config = config or Config()
+        self.theme = self.config.theme
+        self.set_keymap(dict(self.config.keys))
+
+    def get_default_screen(self) -> WorkspaceScreen:
+        return WorkspaceScreen(self.source)
+
+    @property
+    def workspace(self) -> WorkspaceScreen:
+        """The screen holding the tabs and the forwarding panel."""
+        screen = self.screen_stack[0]
+        assert isinstance(screen, WorkspaceScreen)
+        return screen
+
+    @property
+    def forwards(self) -> ForwardsPanel:
+        """The forwarding panel: feed it with ``set_rows([ForwardRow(...), ...])``."""
+        return self.workspace.forwards
+
+    def open_tab(self, title: str, widget: Widget, *, reopen: Reopener | None = None) -> str:
+        """Show ``widget`` in a new tab titled ``title`` and return the tab's id."""
+        return self.workspace.tabs.open_tab(title, widget, reopen=reopen)
+
+    def set_tab_title(self, tab_id: str, title: str) -> None:
+        """Change the title of tab ``tab_id``."""
+        self.workspace.tabs.set_tab_title(tab_id, title)
+
+    def close_tab(self, tab_id: str) -> bool:
+        """Close tab ``tab_id``; False if it is the fleet tab or already gone."""
+        return self.workspace.tabs.close_tab(tab_id)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(help_sections(self.screen)))
+
+    async def action_quit(self) -> None:
+        live = self.live_sessions
+        if not live:
+            self.exit()
+            return
+        question = f"{live} session{'s are' if live > 1 else ' is'} live. Quit and close them?"
+        self.push_screen(
+            ConfirmScreen(question, yes="Quit", no="Stay"),
+            lambda yes: self.exit() if yes else None,
+        )

@@ -1,0 +1,120 @@
+"""The forwarding panel: one row per port forward, fed from plain :class:`ForwardRow` values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+_STATE_STYLES = {
+    "listening": "green",
+    "active": "green",
+    "connecting": "yellow",
+    "reconnecting": "yellow",
+    "failed": "red",
+    "closed": "dim",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForwardRow:
+    """What the panel shows for one forward; the sessions layer builds these."""
+
+    key: str
+    target: str
+    local: str
+    remote: str
+    mode: str
+    state: str
+    connections: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+
+    def cells(self) -> tuple[str | Text, ...]:
+        """The row's cells, in column order."""
+        return (
+            self.target,
+            f"{self.local} → {self.remote}",
+            self.mode,
+            Text(self.state, style=_STATE_STYLES.get(self.state, "")),
+            str(self.connections),
+            f"{human_bytes(self.bytes_in)} / {human_bytes(self.bytes_out)}",
+        )
+
+
+COLUMNS = ("target", "local → remote", "mode", "state", "conns", "bytes in/out")
+
+
+def human_bytes(count: int) -> str:
+    """``count`` bytes in the largest unit that keeps it at least 1 (``1.5 KiB``)."""
+    value = float(count)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{count} B" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+class ForwardsPanel(Vertical):
+    """Live port forwards: target, ports, mode, state, connections and traffic.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | x | Stop the highlighted forward. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "stop", "Stop forward", id="ssm-tui.stop-forward"),
+    ]
+
+    class StopRequested(Message):
+        """The user asked to stop the forward whose row key is ``key``."""
+
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def compose(self) -> ComposeResult:
+        yield Static("Port forwards", classes="panel-title")
+        yield Static("No port forwards: press f on a node to start one.", id="no-forwards")
+        table: DataTable[str | Text] = DataTable(cursor_type="row", zebra_stripes=True)
+        for label in COLUMNS:
+            table.add_column(label, key=label)
+        yield table
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).display = False
+
+    @property
+    def rows(self) -> list[str]:
+        """The keys of the forwards shown, top to bottom."""
+        return [str(row.key.value) for row in self.query_one(DataTable).ordered_rows]
+
+    def set_rows(self, rows: Iterable[ForwardRow]) -> None:
+        """Show exactly ``rows``: existing rows update in place, others are added or removed."""
+        table: DataTable[str | Text] = self.query_one(DataTable)
+        wanted = {row.key: row for row in rows}
+        for key in [str(k.value) for k in table.rows if k.value not in wanted]:
+            table.remove_row(key)
+        for key, row in wanted.items():
+            if key in table.rows:
+                for column, cell in zip(COLUMNS, row.cells(), strict=True):
+                    if table.get_cell(key, column) != cell:
+                        table.update_cell(key, column, cell)
+            else:
+                table.add_row(*row.cells(), key=key)
+        table.display = bool(wanted)
+        self.query_one("#no-forwards").display = not wanted
+
+    def action_stop(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+            self.post_message(self.StopRequested(str(key.value)))

@@ -1,0 +1,53 @@
+"""config.toml: defaults when absent, every setting read, clear errors when wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ssm_tui.config import Config, ConfigError, config_path, load_config, log_path
+
+
+def test_a_missing_file_means_every_default(tmp_path: Path) -> None:
+    assert load_config(tmp_path / "absent.toml") == Config()
+
+
+def test_every_setting_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        'profiles = ["dev", "prod"]\nregions = ["eu-west-1"]\ntheme = "nord"\n'
+        'scrollback = 500\nkeepalive = 15\n[keys]\n"ssm-tui.refresh" = "f5"\n'
+    )
+    config = load_config(path)
+    assert config.profiles == ("dev", "prod")
+    assert config.regions == ("eu-west-1",)
+    assert (config.theme, config.scrollback, config.keepalive) == ("nord", 500, 15.0)
+    assert dict(config.keys) == {"ssm-tui.refresh": "f5"}
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("regions = 'eu-west-1'", "'regions' must be a list"),
+        ("scrollback = -1", "'scrollback' must be a whole number"),
+        ("keepalive = 0", "'keepalive' must be a number of seconds > 0"),
+        ("colour = 'red'", "unknown setting 'colour'"),
+        ("keys = 3", "[keys] must map binding ids to keys"),
+        ("profiles = [", "not valid TOML"),
+    ],
+)
+def test_a_wrong_setting_names_the_file_and_the_problem(
+    tmp_path: Path, text: str, complaint: str
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=str(path)) as caught:
+        load_config(path)
+    assert complaint in str(caught.value)
+
+
+def test_paths_follow_xdg_variables() -> None:
+    env = {"XDG_CONFIG_HOME": "/c", "XDG_STATE_HOME": "/s"}
+    assert config_path(env) == Path("/c/ssm-tui/config.toml")
+    assert log_path(env) == Path("/s/ssm-tui/ssm-tui.log")
