@@ -1,1 +1,15 @@
-"""One object per live session: shell, exec, port forward, proxy."""
+"""One object per live session: shell, exec, port forward, proxy.
+
+Each session owns its DataChannel and its websocket (``transport``), so any number run
+side by side on one event loop. The shapes the app uses:
+
+- ``ShellSession(api, instance_id, on_output=view.feed, size=(cols, rows), on_state=...)``:
+  ``await start()``, ``send_input(bytes)``, ``resize(cols, rows)``, ``await terminate()``,
+  ``await wait() -> SessionEnd``.
+- ``ExecSession(api, instance_id, command, on_stdout=..., on_stderr=...)``:
+  ``wait()`` gives ``SessionEnd.exit_code``.
+- ``PortForward(api, instance_id, remote_port, local_port=0, bind=..., host=None,
+  on_change=...)``: ``start()`` binds first (``ForwardError`` on a busy port), then
+  ``stats`` (connections open/total, bytes each way), ``status`` and ``description``.
+- ``ProxySession(api, instance_id, port)``: ``bridge(reader, writer)`` for ProxyCommand.
+"""

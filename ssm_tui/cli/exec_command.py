@@ -1,0 +1,73 @@
+"""``ssm-tui exec TARGET -- CMD...``: run a command, stream its output, exit with its code."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+
+from ssm_tui.cli.errors import EXIT_INTERRUPTED, print_error, run_guarded
+from ssm_tui.cli.runtime import CliError, on_signals, session_api, setup_logging, with_env_overrides
+from ssm_tui.sessions.base import SessionOptions
+from ssm_tui.sessions.exec import ExecSession
+
+# Like ssh: the session itself failed, so there is no remote exit code to report.
+EXIT_SESSION_FAILED = 255
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run CMD on TARGET; exit with its exit code (255 if the session failed)."""
+    setup_logging()
+    return run_guarded(lambda: asyncio.run(_main(args)))
+
+
+def command_line(words: list[str]) -> str:
+    """The remote command: the words after ``--`` joined by spaces, as ssh joins them."""
+    if words and words[0] == "--":
+        words = words[1:]
+    if not words:
+        raise CliError("no command given: ssm-tui exec TARGET -- CMD...")
+    return " ".join(words)
+
+
+def _writer(stream: int) -> Callable[[bytes], None]:
+    out = sys.stdout.buffer if stream == 1 else sys.stderr.buffer
+
+    def write(data: bytes) -> None:
+        out.write(data)
+        out.flush()
+
+    return write
+
+
+async def _main(args: argparse.Namespace) -> int:
+    command = command_line(list(args.cmd))
+    api, instance_id = await session_api(args)
+    session = ExecSession(
+        api,
+        instance_id,
+        command,
+        on_stdout=_writer(1),
+        on_stderr=_writer(2),
+        options=with_env_overrides(SessionOptions()),
+    )
+    await session.start()
+    interrupted = False
+
+    def interrupt() -> None:
+        nonlocal interrupted
+        if not interrupted:
+            interrupted = True
+            asyncio.get_running_loop().create_task(session.terminate())
+
+    on_signals(interrupt)
+    end = await session.wait()
+    if interrupted:
+        return EXIT_INTERRUPTED
+    if end.exit_code is not None:
+        return end.exit_code
+    if end.ok:
+        return 0
+    print_error(f"session {session.session_id} failed: {end.reason}")
+    return EXIT_SESSION_FAILED

@@ -1,0 +1,173 @@
+"""``ssm-tui shell TARGET``: an interactive shell in this terminal, with ssh's ``~.`` escape."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import termios
+import tty
+
+from ssm_tui.cli.errors import print_error, run_guarded
+from ssm_tui.cli.runtime import on_signals, session_api, setup_logging, with_env_overrides
+from ssm_tui.sessions.base import SessionOptions
+from ssm_tui.sessions.shell import DEFAULT_SIZE, ShellSession
+
+EXIT_SESSION_FAILED = 255
+READ_SIZE = 4096
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the shell until it exits (0), ``~.`` (0), or the session fails (255)."""
+    setup_logging()
+    return run_guarded(lambda: asyncio.run(_main(args)))
+
+
+class EscapeFilter:
+    """ssh's escapes on keyboard input: ``~.`` right after Enter (or at the start) closes.
+
+    ``~~`` sends one ``~``; ``~`` followed by anything else sends both bytes.
+    """
+
+    def __init__(self) -> None:
+        self._line_start = True
+        self._tilde = False
+
+    def feed(self, data: bytes) -> tuple[bytes, bool]:
+        """Return the bytes to send and whether the user asked to close."""
+        out = bytearray()
+        for byte in data:
+            if self._tilde:
+                self._tilde = False
+                if byte == 0x2E:  # "."
+                    return bytes(out), True
+                if byte != 0x7E:  # "~~" -> "~"
+                    out.append(0x7E)
+            elif self._line_start and byte == 0x7E:
+                self._tilde = True
+                self._line_start = False
+                continue
+            out.append(byte)
+            self._line_start = byte in (0x0D, 0x0A)
+        return bytes(out), False
+
+
+class FdReader:
+    """Reads a descriptor as it becomes readable, leaving its blocking mode alone."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        try:
+            asyncio.get_running_loop().add_reader(fd, lambda: None)
+            asyncio.get_running_loop().remove_reader(fd)
+            self._pollable = True
+        except PermissionError:  # a regular file: epoll cannot watch it
+            self._pollable = False
+
+    async def read(self, size: int) -> bytes:
+        """Up to ``size`` bytes; b"" at end of input."""
+        if not self._pollable:
+            return await asyncio.to_thread(os.read, self._fd, size)
+        loop = asyncio.get_running_loop()
+        ready = loop.create_future()
+
+        def readable() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        loop.add_reader(self._fd, readable)
+        try:
+            await ready
+        finally:
+            loop.remove_reader(self._fd)
+        try:
+            return os.read(self._fd, size)
+        except BlockingIOError:
+            return await self.read(size)
+        except OSError:
+            return b""
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write everything, even to a descriptor someone made non-blocking."""
+    view = memoryview(data)
+    while view:
+        try:
+            written = os.write(fd, view)
+        except BlockingIOError:
+            written = 0
+        view = view[written:]
+
+
+def terminal_size() -> tuple[int, int]:
+    """The local terminal's (cols, rows), or 300x100 when stdout is not one (§7 step 7)."""
+    try:
+        size = os.get_terminal_size(sys.stdout.fileno())
+    except OSError:
+        return DEFAULT_SIZE
+    return size.columns, size.lines
+
+
+async def _main(args: argparse.Namespace) -> int:
+    api, instance_id = await session_api(args)
+    stdin_fd, stdout_fd = sys.stdin.fileno(), sys.stdout.fileno()
+    interactive = os.isatty(stdin_fd)
+    session = ShellSession(
+        api,
+        instance_id,
+        on_output=lambda data: write_all(stdout_fd, data),
+        size=terminal_size(),
+        options=with_env_overrides(SessionOptions()),
+    )
+    await session.start()
+    saved = termios.tcgetattr(stdin_fd) if interactive else None
+    closed_by_user = False
+
+    def close() -> None:
+        nonlocal closed_by_user
+        if not closed_by_user:
+            closed_by_user = True
+            asyncio.get_running_loop().create_task(session.terminate())
+
+    async def keyboard() -> None:
+        reader = FdReader(stdin_fd)
+        escapes = EscapeFilter() if interactive else None
+        while True:
+            await session.wait_writable()
+            data = await reader.read(READ_SIZE)
+            if not data:
+                # Piped input is over: Ctrl-D ends the remote shell as EOF would locally.
+                session.send_input(b"\x04")
+                return
+            if escapes is not None:
+                data, close_now = escapes.feed(data)
+                if close_now:
+                    write_all(sys.stderr.fileno(), b"\r\nssm-tui: closing the session\r\n")
+                    session.send_input(data)
+                    close()
+                    return
+            session.send_input(data)
+
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGWINCH, lambda: session.resize(*terminal_size()))
+    if interactive:
+        tty.setraw(stdin_fd)  # Ctrl-C, Ctrl-Z... go to the remote shell as bytes
+        on_signals(close, signal.SIGTERM, signal.SIGHUP)
+    else:
+        on_signals(close)
+    typing = asyncio.create_task(keyboard())
+    try:
+        end = await session.wait()
+    finally:
+        typing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await typing
+        if saved is not None:
+            termios.tcsetattr(stdin_fd, termios.TCSADRAIN, saved)
+    if closed_by_user or end.ok:
+        return 0
+    print_error(f"session {session.session_id} failed: {end.reason}")
+    return EXIT_SESSION_FAILED

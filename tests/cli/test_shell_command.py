@@ -1,0 +1,101 @@
+"""``ssm-tui shell`` in a real pseudo-terminal: typing, echo, resize, ``~.``, and pipes."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from ssm_tui.cli.shell_command import EscapeFilter
+from tests.sessions.cli_process import run_cli, spawn_in_pty
+from tests.sessions.lab import Lab, running_lab
+
+
+@pytest.fixture
+async def lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Lab]:
+    async with running_lab(tmp_path, monkeypatch) as running:
+        yield running
+
+
+async def test_typing_echoes_and_runs_in_the_remote_shell(lab: Lab) -> None:
+    child = await spawn_in_pty(lab.env, "shell", "box-1")
+    try:
+        await child.expect_text(b"box-1")
+        child.type(b"echo $((6*7))-done\r")
+        await child.expect_text(b"echo $((6*7))-done")  # the remote PTY's echo
+        await child.expect_text(b"42-done")
+        child.type(b"exit\r")
+        assert await child.wait() == 0
+    finally:
+        child.close()
+
+
+async def test_resizing_the_local_terminal_resizes_the_remote_one(lab: Lab) -> None:
+    child = await spawn_in_pty(lab.env, "shell", "box-1", cols=100, rows=30)
+    try:
+        await child.expect_text(b"box-1")
+        child.type(b"stty size\r")
+        await child.expect_text(b"30 100")
+        child.resize(120, 40)
+        child.process.send_signal(signal.SIGWINCH)
+        # The signal and the keystrokes race inside the child; ask until the size shows.
+        for _ in range(40):
+            child.type(b"stty size\r")
+            with contextlib.suppress(TimeoutError):
+                await child.expect(lambda out: b"40 120" in out, timeout=0.5)
+                break
+        await child.expect_text(b"40 120")
+        child.type(b"exit\r")
+        assert await child.wait() == 0
+    finally:
+        child.close()
+
+
+async def test_tilde_dot_after_enter_closes_a_hung_session(lab: Lab) -> None:
+    child = await spawn_in_pty(lab.env, "shell", "box-1")
+    try:
+        await child.expect_text(b"box-1")
+        child.type(b"sleep 600\r")
+        await child.expect_text(b"sleep 600")
+        child.type(b"~.")
+        assert await child.wait() == 0
+        assert b"closing the session" in child.output
+    finally:
+        child.close()
+
+
+async def test_control_c_goes_to_the_remote_command_not_to_us(lab: Lab) -> None:
+    child = await spawn_in_pty(lab.env, "shell", "box-1")
+    try:
+        await child.expect_text(b"box-1")
+        child.type(b"sleep 600; echo after-$((1+1))\r")
+        await child.expect_text(b"sleep 600")
+        child.type(b"\x03")
+        child.type(b"echo still-$((2+2))\r")
+        await child.expect_text(b"still-4")
+        assert child.process.returncode is None
+        child.type(b"exit\r")
+        assert await child.wait() == 0
+    finally:
+        child.close()
+
+
+async def test_piped_stdin_runs_and_ends_with_the_input(lab: Lab) -> None:
+    done = await run_cli(lab.env, "shell", "box-1", stdin=b"echo piped-$((1+1))\n")
+    assert done.returncode == 0
+    assert b"piped-2" in done.stdout
+
+
+def test_escape_needs_a_line_start_and_tilde_tilde_sends_one_tilde() -> None:
+    escapes = EscapeFilter()
+    assert escapes.feed(b"a~.b") == (b"a~.b", False)  # not after Enter: plain text
+    assert escapes.feed(b"\r~~x") == (b"\r~x", False)
+    assert escapes.feed(b"\r~q") == (b"\r~q", False)
+    assert escapes.feed(b"\r~.rest") == (b"\r", True)
+
+
+def test_escape_at_the_very_start_closes() -> None:
+    assert EscapeFilter().feed(b"~.") == (b"", True)
