@@ -2,75 +2,36 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from collections.abc import Mapping
 from typing import Any
 
-from .encryption import SessionCipher
+from .ack_codec import acked_sequence_number
 from .errors import LocalProtocolError, RemoteProtocolError
 from .events import (
     ChannelClosed,
-    DataReceived,
     Event,
-    ExitCodeReceived,
-    FlagReceived,
     MessageRejected,
     PublicationPaused,
     PublicationResumed,
     SessionFailed,
     SessionStarted,
-    SizeReceived,
-    StderrReceived,
     WritableChanged,
 )
-from .handshake import TIMEOUT_REASON, AgentHandshake, ClientHandshake, Phase
-from .message import Frame, MessageType, PayloadType, decode_frame, new_message_id
+from .handshake import TIMEOUT_REASON
+from .handshake_exchange import AgentExchange, ChannelHooks, exchange_for
+from .inbox import Inbox
+from .message import Frame, MessageType, PayloadType, decode_frame
 from .outbox import Outbox
+from .payload_events import EVENT_MAKERS
 from .payloads import (
-    Acknowledgement,
     ChannelClosedPayload,
-    EncryptionChallenge,
-    HandshakeComplete,
-    HandshakeRequest,
-    HandshakeResponse,
     TerminalSize,
-    decode_exit_code,
-    decode_flag,
     encode_exit_code,
     encode_flag,
 )
 from .role import Role
-from .sequencing import Arrival, ReceiveWindow
 
 __all__ = ["DataChannel", "Role"]
-
-_P = PayloadType
-_CLIENT_HANDSHAKE = frozenset(
-    {_P.HANDSHAKE_REQUEST, _P.HANDSHAKE_COMPLETE, _P.ENC_CHALLENGE_REQUEST}
-)
-_AGENT_HANDSHAKE = frozenset({_P.HANDSHAKE_RESPONSE, _P.ENC_CHALLENGE_RESPONSE})
-
-
-def _size_received(payload: bytes) -> SizeReceived:
-    size = TerminalSize.from_json(payload)
-    return SizeReceived(cols=size.cols, rows=size.rows)
-
-
-# §4: the plain payloads each role accepts, as the event they become.
-_EVENTS: dict[Role, dict[int, Callable[[bytes], Event]]] = {
-    Role.CLIENT: {
-        _P.OUTPUT: lambda p: DataReceived(data=p),
-        _P.STDERR: lambda p: StderrReceived(data=p),
-        _P.EXIT_CODE: lambda p: ExitCodeReceived(exit_code=decode_exit_code(p)),
-        _P.FLAG: lambda p: FlagReceived(flag=decode_flag(p)),
-    },
-    Role.AGENT: {
-        _P.OUTPUT: lambda p: DataReceived(data=p),
-        _P.SIZE: _size_received,
-        _P.FLAG: lambda p: FlagReceived(flag=decode_flag(p)),
-    },
-}
 
 
 class DataChannel:
@@ -104,42 +65,43 @@ class DataChannel:
         self.max_payload_size = max_payload_size
         self._resend_limit = resend_limit
         client = role is Role.CLIENT
-        # §3: each role sends one stream type and receives the other.
+        # §3: each role sends one stream type and receives (and acks) the other.
         self._in_type = MessageType.OUTPUT_STREAM_DATA if client else MessageType.INPUT_STREAM_DATA
-        self._out_type = MessageType.INPUT_STREAM_DATA if client else MessageType.OUTPUT_STREAM_DATA
-        self._client = ClientHandshake(
-            session_id=session_id, target=target, client_version=client_version
+        out_type = MessageType.INPUT_STREAM_DATA if client else MessageType.OUTPUT_STREAM_DATA
+        self._outbox = Outbox(
+            out_type,
+            acked_type=self._in_type,
+            flag_first=not client,
+            high_water=high_water,
+            low_water=low_water,
         )
-        self._agent = AgentHandshake(
+        self._events: list[Event] = []
+        self._emit = self._events.append
+        self._now = 0.0
+        self._started = self._closed = self._close_sent = False
+        self._publication_paused = False
+        self._client_role = client
+        hooks = ChannelHooks(self._emit, self._session_started, self._fail)
+        self._exchange = exchange_for(
+            role,
+            self._outbox,
+            hooks,
             session_id=session_id,
             target=target,
+            client_version=client_version,
             session_type=session_type,
             properties=properties,
             agent_version=agent_version,
             kms_key_id=kms_key_id,
         )
-        self._window: ReceiveWindow[Frame] = ReceiveWindow(capacity=reorder_capacity)
-        self._outbox = Outbox(
-            self._out_type, flag_first=not client, high_water=high_water, low_water=low_water
+        self._inbox = Inbox(
+            self._outbox,
+            self._exchange,
+            EVENT_MAKERS[role],
+            hooks,
+            is_closed=lambda: self._closed,
+            capacity=reorder_capacity,
         )
-        self._events: list[Event] = []
-        self._now = 0.0
-        self._started = self._closed = self._close_sent = False
-        self._publication_paused = self._receive_paused = False
-        self._handshake_types = _CLIENT_HANDSHAKE if client else _AGENT_HANDSHAKE
-        self._verify_digest = client  # §2.7: only the client checks digests
-        self._ack_type = self._in_type.value
-        self._event_for = _EVENTS[role]
-        handlers: dict[int, Callable[[bytes, float], None]] = {
-            _P.HANDSHAKE_REQUEST: self._on_handshake_request,
-            _P.ENC_CHALLENGE_REQUEST: self._on_challenge_request,
-            _P.HANDSHAKE_COMPLETE: self._on_handshake_complete,
-            _P.HANDSHAKE_RESPONSE: self._on_handshake_response,
-            _P.ENC_CHALLENGE_RESPONSE: self._on_challenge_response,
-        }
-        self._handshake_handlers: dict[int, Callable[[bytes, float], None]] = {
-            t: handlers[t] for t in self._handshake_types
-        }
 
     # -- state ----------------------------------------------------------------------
 
@@ -169,7 +131,9 @@ class DataChannel:
     # -- draining -------------------------------------------------------------------
 
     def events(self) -> list[Event]:
-        events, self._events = self._events, []
+        # Copy and clear rather than swap lists: ``_emit`` stays bound to this one.
+        events = self._events[:]
+        self._events.clear()
         return events
 
     def messages_to_send(self) -> list[bytes]:
@@ -180,7 +144,7 @@ class DataChannel:
         """When to call :meth:`handle_timer` next (epoch seconds), or None."""
         if self._closed:
             return None
-        deadline = self._agent.deadline
+        deadline = self._exchange.deadline
         if not self._publication_paused:  # §3: no resends while paused
             resend = self._outbox.sent.next_deadline()
             if resend is not None and (deadline is None or resend < deadline):
@@ -191,7 +155,7 @@ class DataChannel:
         if self._closed:
             return
         self._now = now
-        deadline = self._agent.deadline
+        deadline = self._exchange.deadline
         if deadline is not None and now >= deadline:
             self._fail(TIMEOUT_REASON)  # §6.5: the agent waits 15 s for each answer
             return
@@ -204,38 +168,35 @@ class DataChannel:
     def start(self, *, now: float) -> None:
         """Agent role: send the HandshakeRequest when one is needed, else start (§14 step 3)."""
         self._require(Role.AGENT, "start")
+        assert isinstance(self._exchange, AgentExchange)
         self._now = now
-        request = self._agent.start(now=now)
-        if request is None:
-            self._session_started(self._agent.started(), now)
-        else:
-            self._outbox.send(_P.HANDSHAKE_REQUEST, request.to_json(), now=now)
-        self._drain(now)
+        self._exchange.start(now)
+        self._inbox.drain(now)
 
     def send_data(self, data: bytes | bytearray | memoryview, *, now: float) -> None:
         """Queue Output bytes, split into payloads of at most ``max_payload_size``."""
         self._check_open()
-        self._send_chunks(_P.OUTPUT, data, now)
+        self._send_chunks(PayloadType.OUTPUT, data, now)
 
     def send_stderr(self, data: bytes | bytearray | memoryview, *, now: float) -> None:
         self._require(Role.AGENT, "send_stderr")
-        self._send_chunks(_P.STDERR, data, now)
+        self._send_chunks(PayloadType.STDERR, data, now)
 
     def send_size(self, cols: int, rows: int, *, now: float) -> None:
         self._require(Role.CLIENT, "send_size")
         if not (0 <= cols < 2**32 and 0 <= rows < 2**32):
             raise LocalProtocolError("cols and rows must fit in uint32 (§6.8)")
-        self._outbox.hold(_P.SIZE, TerminalSize(cols=cols, rows=rows).to_json())
+        self._outbox.hold(PayloadType.SIZE, TerminalSize(cols=cols, rows=rows).to_json())
         self._flush(now)
 
     def send_flag(self, flag: int, *, now: float) -> None:
         self._check_open()
-        self._outbox.hold(_P.FLAG, encode_flag(flag))
+        self._outbox.hold(PayloadType.FLAG, encode_flag(flag))
         self._flush(now)
 
     def send_exit_code(self, exit_code: int, *, now: float) -> None:
         self._require(Role.AGENT, "send_exit_code")
-        self._outbox.hold(_P.EXIT_CODE, encode_exit_code(exit_code))
+        self._outbox.hold(PayloadType.EXIT_CODE, encode_exit_code(exit_code))
         self._flush(now)
 
     def close(self, *, now: float, output: str = "") -> None:
@@ -245,15 +206,9 @@ class DataChannel:
         """
         if self.role is Role.AGENT and not self._close_sent:
             self._close_sent = True
-            stamp = datetime.fromtimestamp(now, UTC).isoformat(timespec="milliseconds")
-            payload = ChannelClosedPayload(
-                message_id=str(uuid.UUID(bytes=new_message_id())),
-                created_date=stamp.replace("+00:00", "Z"),
-                destination_id=self.target,
-                session_id=self.session_id,
-                output=output,
+            self._outbox.send_channel_closed(
+                session_id=self.session_id, target=self.target, output=output, now=now
             )
-            self._outbox.send_unsequenced(MessageType.CHANNEL_CLOSED, payload.to_json(), now=now)
         self._closed = True
 
     def provide_data_key(
@@ -263,24 +218,12 @@ class DataChannel:
         (agent: the decrypted ``plaintext``), §8."""
         self._check_open()
         self._now = now
-        if self.role is Role.CLIENT:
-            if self._client.phase is not Phase.AWAITING_KEY:
-                raise LocalProtocolError("no data key was requested")
-            self._outbox.cipher = SessionCipher(plaintext, Role.CLIENT)
-            response = self._client.key_provided(ciphertext_blob)
-            self._outbox.send(_P.HANDSHAKE_RESPONSE, response.to_json(), now=now)
-        else:
-            cipher = SessionCipher(plaintext, Role.AGENT)
-            challenge = self._agent.challenge(cipher, now=now)
-            self._outbox.cipher = cipher
-            self._outbox.send(_P.ENC_CHALLENGE_REQUEST, challenge.to_json(), now=now)
+        self._exchange.provide_data_key(plaintext, ciphertext_blob, now)
 
     def reject_data_key(self, reason: str, *, now: float) -> None:
         """The KMS call failed: the client answers Failed (§6.5); either role then fails."""
         self._check_open()
-        if self.role is Role.CLIENT:
-            response = self._client.key_failed(reason)
-            self._outbox.send(_P.HANDSHAKE_RESPONSE, response.to_json(), now=now)
+        self._exchange.reject_data_key(reason, now)
         self._fail(f"KMS data key unavailable: {reason}")
 
     def reconnected(self, *, now: float) -> None:
@@ -295,11 +238,11 @@ class DataChannel:
 
     def pause_receiving(self) -> None:
         """Stop accepting new stream messages; they go unacked so the peer resends them."""
-        self._receive_paused = True
+        self._inbox.paused = True
 
     def resume_receiving(self) -> None:
-        self._receive_paused = False
-        self._drain(self._now)
+        self._inbox.paused = False
+        self._inbox.drain(self._now)
 
     # -- receiving ------------------------------------------------------------------
 
@@ -308,17 +251,20 @@ class DataChannel:
         if self._closed:
             return
         self._now = now
+        if self._fast_output and self._inbox.receive_output(raw, now):
+            return  # the common case, read leanly: a running client's next Output
         try:
-            frame = decode_frame(raw, verify_digest=self._verify_digest)
+            # §2.7: only the client checks digests.
+            frame = decode_frame(raw, verify_digest=self._client_role)
         except RemoteProtocolError as exc:
             # §2.7: log and drop, no ack; the peer retransmits a corrupted message.
-            self._events.append(MessageRejected(reason=str(exc)))
+            self._emit(MessageRejected(reason=str(exc)))
             return
         kind = frame.message_type
         if kind != MessageType.PAUSE_PUBLICATION and self._publication_paused:
             self._set_publication_paused(False)  # §14.1 item 8: any traffic resumes
         if kind == self._in_type:
-            self._receive_stream(frame, now)
+            self._inbox.receive(frame, now)
         elif kind == MessageType.ACKNOWLEDGE:
             self._receive_ack(frame, now)
         elif kind == MessageType.CHANNEL_CLOSED:
@@ -327,145 +273,49 @@ class DataChannel:
                 event = ChannelClosed(session_id=closed.session_id, output=closed.output)
             except RemoteProtocolError:
                 event = ChannelClosed(session_id=self.session_id)
-            self._events.append(event)
+            self._emit(event)
             self._closed = True
         elif kind == MessageType.PAUSE_PUBLICATION:
             self._set_publication_paused(True)
         elif kind != MessageType.START_PUBLICATION:
-            self._events.append(MessageRejected(reason=f"unexpected message type {kind!r}"))
+            self._emit(MessageRejected(reason=f"unexpected message type {kind!r}"))
 
-    def _receive_stream(self, frame: Frame, now: float) -> None:
-        window = self._window
-        seq = frame.sequence_number
-        if seq == window.expected and not self._receive_paused and self._ready(frame.payload_type):
-            # The common case first: the next message, accepted.
-            self._ack(frame, now)
-            window.advance()
-            self._dispatch(frame, now)
-            if window:
-                self._drain(now)
-            return
-        arrival = window.classify(seq)
-        if arrival is Arrival.DUPLICATE:
-            self._ack(frame, now)  # §9.2: unlike the plugin, re-ack so a lost ack heals
-        elif self._receive_paused:
-            return
-        elif arrival is Arrival.EARLY and window.store(seq, frame):
-            self._ack(frame, now)  # §9.2: ack early arrivals as they are stored
-        # else: §9.2 not ready, or no room: no ack, no advance; the peer retransmits.
-
-    def _drain(self, now: float) -> None:
-        window = self._window
-        while not self._closed and not self._receive_paused:
-            frame = window.peek()
-            if frame is None or not self._ready(frame.payload_type):
-                return
-            window.advance()
-            self._dispatch(frame, now)
-
-    def _ready(self, payload_type: int) -> bool:
-        if self.role is Role.AGENT:
-            return self._agent.phase is not Phase.IDLE  # before start(): handler not up
-        # §9.2: the client drops non-handshake data until the handshake completes.
-        return payload_type in _CLIENT_HANDSHAKE or not self._client.in_progress
-
-    def _dispatch(self, frame: Frame, now: float) -> None:
-        payload_type, payload = frame.payload_type, frame.payload
-        handshake = self._handshake_handlers.get(payload_type)
-        if handshake is not None:
-            try:
-                handshake(payload, now)
-            except RemoteProtocolError as exc:
-                self._fail(f"handshake failed: {exc}")
-            return
-        if self.role is Role.AGENT:
-            if self._agent.in_progress:
-                return  # §9.3: acked and discarded during the agent's handshake
-        elif self._client.phase is Phase.IDLE:
-            self._session_started(self._client.start_without_handshake(), now)
-        make_event = self._event_for.get(payload_type)
-        if make_event is None:
-            self._events.append(MessageRejected(reason=f"unexpected payload type {payload_type}"))
-            return
-        cipher = self._outbox.cipher
-        try:
-            if cipher is not None and payload_type in cipher.decrypts:
-                try:
-                    payload = cipher.decrypt(payload)
-                except RemoteProtocolError as exc:
-                    self._fail(f"cannot decrypt payload type {payload_type}: {exc}")  # §8
-                    return
-            self._events.append(make_event(payload))
-        except RemoteProtocolError as exc:
-            self._events.append(MessageRejected(reason=str(exc)))
+    @property
+    def _fast_output(self) -> bool:
+        """Whether Output may take the lean path: this client delivers it as is (§9.2)."""
+        return (
+            self._client_role
+            and self._started
+            and not self._publication_paused
+            and not self._inbox.paused
+            and self._outbox.cipher is None
+        )
 
     def _receive_ack(self, frame: Frame, now: float) -> None:
         try:
-            ack = Acknowledgement.from_json(frame.payload)
+            sequence_number = acked_sequence_number(frame.payload)
         except RemoteProtocolError as exc:
-            self._events.append(MessageRejected(reason=str(exc)))
+            self._emit(MessageRejected(reason=str(exc)))
             return
         # §6.2: match only on the sequence number; unknown ones are stale duplicates.
-        if self._outbox.sent.acknowledge(ack.sequence_number, now=now):
+        if self._outbox.sent.acknowledge(sequence_number, now=now):
             self._check_writable()
-
-    # -- handshake payloads ---------------------------------------------------------
-
-    def _on_handshake_request(self, payload: bytes, now: float) -> None:
-        outcome = self._client.receive_request(HandshakeRequest.from_json(payload))
-        if isinstance(outcome, HandshakeResponse):
-            self._outbox.send(_P.HANDSHAKE_RESPONSE, outcome.to_json(), now=now)
-            if self._client.failure is not None:
-                self._fail(self._client.failure)
-        else:
-            self._events.append(outcome)  # DataKeyRequested: the caller calls KMS
-
-    def _on_challenge_request(self, payload: bytes, now: float) -> None:
-        cipher = self._outbox.cipher
-        if cipher is None:
-            raise RemoteProtocolError("EncChallengeRequest without a KMS data key")
-        answer = self._client.answer_challenge(EncryptionChallenge.from_json(payload), cipher)
-        self._outbox.send(_P.ENC_CHALLENGE_RESPONSE, answer.to_json(), now=now)
-
-    def _on_handshake_complete(self, payload: bytes, now: float) -> None:
-        complete = HandshakeComplete.from_json(payload)
-        encrypted = self._outbox.cipher is not None
-        self._session_started(self._client.complete(complete, encrypted=encrypted), now)
-
-    def _on_handshake_response(self, payload: bytes, now: float) -> None:
-        request = self._agent.receive_response(HandshakeResponse.from_json(payload))
-        if request is None:
-            self._finish_agent_handshake(now)
-        else:
-            self._events.append(request)  # DataKeyDecryptionRequested: the caller calls KMS
-
-    def _on_challenge_response(self, payload: bytes, now: float) -> None:
-        cipher = self._outbox.cipher
-        if cipher is None:
-            raise RemoteProtocolError("EncChallengeResponse without a KMS data key")
-        self._agent.check_challenge(EncryptionChallenge.from_json(payload), cipher)
-        self._finish_agent_handshake(now)
-
-    def _finish_agent_handshake(self, now: float) -> None:
-        complete = self._agent.complete(now=now)
-        self._outbox.send(_P.HANDSHAKE_COMPLETE, complete.to_json(), now=now)
-        self._session_started(self._agent.started(), now)
 
     # -- internals ------------------------------------------------------------------
 
     def _session_started(self, event: SessionStarted, now: float) -> None:
         self._started = True
-        self._events.append(event)
+        self._emit(event)
         self._flush(now)
 
     def _fail(self, reason: str) -> None:
-        self._events.append(SessionFailed(reason=reason))
+        self._emit(SessionFailed(reason=reason))
         self._closed = True
 
     def _set_publication_paused(self, paused: bool) -> None:
         if paused != self._publication_paused:
             self._publication_paused = paused
-            self._events.append(PublicationPaused() if paused else PublicationResumed())
+            self._emit(PublicationPaused() if paused else PublicationResumed())
             if not paused:
                 self._flush(self._now)
 
@@ -487,10 +337,7 @@ class DataChannel:
 
     def _check_writable(self) -> None:
         if self._outbox.writable_changed():
-            self._events.append(WritableChanged(writable=self._outbox.writable))
-
-    def _ack(self, frame: Frame, now: float) -> None:
-        self._outbox.send_ack(self._ack_type, frame.message_id, frame.sequence_number, now=now)
+            self._emit(WritableChanged(writable=self._outbox.writable))
 
     def _check_open(self) -> None:
         if self._closed:

@@ -72,3 +72,11 @@ class SessionCipher:
             raise RemoteProtocolError(
                 "encrypted payload failed authentication (tampered or wrong key)"
             ) from None
+
+    def seal(self, payload_type: int, payload: bytes) -> bytes:
+        """``payload`` as it goes on the wire: encrypted when §4 says this role seals it."""
+        return self.encrypt(payload) if payload_type in self.encrypts else payload
+
+    def open(self, payload_type: int, payload: bytes) -> bytes:
+        """``payload`` as the peer meant it: decrypted when §4 says the peer sealed it."""
+        return self.decrypt(payload) if payload_type in self.decrypts else payload

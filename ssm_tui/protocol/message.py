@@ -121,6 +121,10 @@ _UNVALIDATED = frozenset({MessageType.START_PUBLICATION, MessageType.PAUSE_PUBLI
 
 
 _ID_POOL_SIZE = 256
+# §2.6 rule 2: version 4 (byte 6 high nibble) and the RFC 4122 variant (byte 8 top bits),
+# applied to a whole pool of ids at once as one big-integer mask.
+_ID_CLEAR = int.from_bytes(bytes.fromhex("ffffffffffff0fff3fffffffffffffff") * _ID_POOL_SIZE)
+_ID_SET = int.from_bytes(bytes.fromhex("00000000000040008000000000000000") * _ID_POOL_SIZE)
 _id_pool: list[bytes] = []
 
 
@@ -131,11 +135,9 @@ def new_message_id() -> bytes:
     visible share of the ack hot path, and ``uuid.uuid4()`` costs more still.
     """
     if not _id_pool:
-        raw = bytearray(os.urandom(16 * _ID_POOL_SIZE))
-        for offset in range(0, len(raw), 16):
-            raw[offset + 6] = (raw[offset + 6] & 0x0F) | 0x40
-            raw[offset + 8] = (raw[offset + 8] & 0x3F) | 0x80
-        _id_pool.extend(bytes(raw[i : i + 16]) for i in range(0, len(raw), 16))
+        size = 16 * _ID_POOL_SIZE
+        raw = ((int.from_bytes(os.urandom(size)) & _ID_CLEAR) | _ID_SET).to_bytes(size)
+        _id_pool.extend([raw[i : i + 16] for i in range(0, size, 16)])
     return _id_pool.pop()
 
 

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
+import uuid
 from collections import deque
+from datetime import UTC, datetime
 
+from .ack_codec import AckEncoder
 from .encryption import SessionCipher
-from .message import (
-    HEADER_LENGTH,
-    HEADER_STRUCT,
-    MessageType,
-    build_frame,
-    new_message_id,
-    uuid_text,
-)
+from .message import HEADER_LENGTH, MessageType, build_frame, new_message_id
+from .payloads import ChannelClosedPayload
 from .retransmit import SendBuffer
 
 __all__ = ["Outbox"]
-
-_ACK_JSON = (
-    '{"AcknowledgedMessageType":"%s","AcknowledgedMessageId":"%s",'
-    '"AcknowledgedMessageSequenceNumber":%d,"IsSequentialMessage":true}'
-)
-_ACK_TYPE = MessageType.ACKNOWLEDGE.encode().ljust(32)
-_sha256 = hashlib.sha256
-_pack_full = HEADER_STRUCT.pack
 
 
 def millis(now: float) -> int:
@@ -41,9 +29,16 @@ class Outbox:
     """
 
     def __init__(
-        self, stream_type: str, *, flag_first: bool, high_water: int, low_water: int
+        self,
+        stream_type: str,
+        *,
+        acked_type: str,
+        flag_first: bool,
+        high_water: int,
+        low_water: int,
     ) -> None:
         self.stream_type = stream_type
+        self._acks = AckEncoder(acked_type)
         self.flag_first = flag_first  # §14 step 2: the agent marks its Seq 0 with SYN
         self.high_water, self.low_water = high_water, low_water
         self.cipher: SessionCipher | None = None
@@ -77,7 +72,7 @@ class Outbox:
     def send(self, payload_type: int, payload: bytes, *, now: float) -> None:
         """Sequence, encrypt per §4, send and keep one stream message until acked."""
         cipher = self.cipher
-        wire = cipher.encrypt(payload) if cipher and payload_type in cipher.encrypts else payload
+        wire = payload if cipher is None else cipher.seal(payload_type, payload)
         seq = self.next_seq
         self.next_seq = seq + 1
         frame = build_frame(
@@ -92,18 +87,12 @@ class Outbox:
         self.sent.add(seq, frame, len(payload), now=now)
         self.frames.append(frame)
 
-    def send_ack(
-        self, acked_type: str, message_id: bytes, sequence_number: int, *, now: float
-    ) -> None:
-        # §6.2: Seq 0, Flags 3, PayloadType 0, all four fields filled. One ack per received
-        # message makes this the hottest encoder, so it packs the header itself.
-        body = (_ACK_JSON % (acked_type, uuid_text(message_id), sequence_number)).encode()
-        own_id = new_message_id()
-        header = _pack_full(
-            HEADER_LENGTH, _ACK_TYPE, 1, max(1, int(now * 1000)), 0, 3,
-            own_id[8:], own_id[:8], _sha256(body).digest(), 0, len(body),
-        )  # fmt: skip
-        self.frames.append(header + body)
+    def send_ack(self, wire_id: bytes, sequence_number: int, *, now: float) -> None:
+        """Acknowledge the received message whose MessageId was ``wire_id`` on the wire."""
+        created = int(now * 1000)  # millis(now), inlined: this is the hottest encoder
+        if created < 1:
+            created = 1
+        self.frames.append(self._acks.encode(wire_id, sequence_number, created))
 
     def send_unsequenced(self, kind: str, payload: bytes, *, flags: int = 0, now: float) -> None:
         self.frames.append(
@@ -117,6 +106,18 @@ class Outbox:
                 header_length=HEADER_LENGTH,
             )
         )
+
+    def send_channel_closed(self, *, session_id: str, target: str, output: str, now: float) -> None:
+        """What the service sends to end a session (§6.3); only the agent role mimics it."""
+        stamp = datetime.fromtimestamp(now, UTC).isoformat(timespec="milliseconds")
+        payload = ChannelClosedPayload(
+            message_id=str(uuid.UUID(bytes=new_message_id())),
+            created_date=stamp.replace("+00:00", "Z"),
+            destination_id=target,
+            session_id=session_id,
+            output=output,
+        )
+        self.send_unsequenced(MessageType.CHANNEL_CLOSED, payload.to_json(), now=now)
 
     def writable_changed(self) -> bool:
         """Apply the water marks; True when ``writable`` flipped."""

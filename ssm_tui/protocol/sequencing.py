@@ -52,10 +52,15 @@ class ReceiveWindow(Generic[_T]):
         """The held item whose turn has come, if any."""
         return self._buffer.get(self.expected)
 
-    def advance(self) -> None:
-        """The expected item was processed: forget it and move on."""
-        self._buffer.pop(self.expected, None)
+    def advance(self) -> bool:
+        """The expected item was processed: forget it and move on.
+
+        Returns whether early arrivals are still held, so the caller knows to drain.
+        """
+        buffer = self._buffer
+        buffer.pop(self.expected, None)
         self.expected += 1
+        return bool(buffer)
 
     def __len__(self) -> int:
         return len(self._buffer)

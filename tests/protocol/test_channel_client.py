@@ -66,6 +66,12 @@ class TestAcknowledgements:
             "IsSequentialMessage": True,
         }
 
+    def test_an_ack_never_carries_a_zero_created_date(self) -> None:
+        channel = client()
+        channel.receive_message(frame(0, b"$ "), now=0.0)  # §2.6 rule 1, even at the epoch
+        (ack,) = decoded(channel.messages_to_send())
+        assert ack.created_date == 1
+
     def test_duplicates_are_acked_again_but_not_delivered_again(self) -> None:
         channel = client()
         raw = frame(0, b"$ ")

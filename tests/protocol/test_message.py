@@ -17,6 +17,7 @@ from ssm_tui.protocol.message import (
     decode_message,
     encode_message,
     new_message_id,
+    uuid_text,
 )
 
 EXAMPLE_ID = uuid.UUID("00112233-4455-6677-8899-aabbccddeeff")
@@ -142,9 +143,15 @@ class TestEncoding:
             )
 
     def test_new_message_ids_are_version_4_uuids(self) -> None:
-        ids = {uuid.UUID(bytes=new_message_id()) for _ in range(50)}
-        assert len(ids) == 50
+        # More than one pool's worth (256), so a refill is checked too.
+        ids = {uuid.UUID(bytes=new_message_id()) for _ in range(1000)}
+        assert len(ids) == 1000
         assert all(i.version == 4 and i.variant == uuid.RFC_4122 for i in ids)
+
+    def test_uuid_text_is_the_canonical_string_form(self) -> None:
+        assert uuid_text(EXAMPLE_ID.bytes) == "00112233-4455-6677-8899-aabbccddeeff"
+        some = uuid.uuid4()
+        assert uuid_text(some.bytes) == str(some)
 
 
 class TestTolerantDecoding:

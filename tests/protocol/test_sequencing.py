@@ -17,9 +17,9 @@ def test_early_arrivals_wait_for_their_turn() -> None:
     window: ReceiveWindow[str] = ReceiveWindow()
     assert window.store(1, "b")
     assert window.peek() is None
-    window.advance()
+    assert window.advance()  # "b" is still held: the caller should drain
     assert window.peek() == "b"
-    window.advance()
+    assert not window.advance()
     assert window.expected == 2
     assert len(window) == 0
 
