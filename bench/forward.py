@@ -55,7 +55,7 @@ async def _source_sink(reader: asyncio.StreamReader, writer: asyncio.StreamWrite
     writer.close()
 
 
-async def _serve(instances: int) -> None:
+async def _serve(instances: int, agent_payload: int) -> None:
     from ssm_tui.emulator import Account, EmulatorServer, Fleet, Instance
     from ssm_tui.emulator.client_config import write_client_files
 
@@ -81,12 +81,9 @@ async def _serve(instances: int) -> None:
             for index in range(instances)
         ],
         idle_timeout=3600.0,
+        agent_payload_size=agent_payload,
     )
     server = EmulatorServer(fleet=fleet)
-    if server.data_channel_handler is None:
-        from ssm_tui.emulator.data_channel_endpoint import install_data_channel
-
-        install_data_channel(server)
     async with server:
         files = write_client_files(fleet, server.endpoint_url, tempfile.mkdtemp())
         print(json.dumps(files.env), flush=True)
@@ -95,13 +92,14 @@ async def _serve(instances: int) -> None:
 
 
 @contextlib.asynccontextmanager
-async def emulator_process(instances: int = 1) -> AsyncIterator[None]:
+async def emulator_process(instances: int = 1, agent_payload: int = 1024) -> AsyncIterator[None]:
     """Start the emulator child, point this process's boto3 at it, stop it afterwards."""
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         str(Path(__file__).resolve()),
         "--serve",
         str(instances),
+        str(agent_payload),
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
     )
@@ -166,12 +164,12 @@ async def measure(label: str, total: int, jobs: list[Coroutine[Any, Any, None]])
     )
 
 
-async def main(size_mb: int, chunk: int | None) -> None:
+async def main(size_mb: int, chunk: int | None, agent_chunk: int) -> None:
     from ssm_tui.sessions.base import SessionOptions
     from ssm_tui.sessions.forward import DEFAULT_UPLOAD_CHUNK, PortForward
 
     payload = chunk or DEFAULT_UPLOAD_CHUNK
-    async with emulator_process():
+    async with emulator_process(agent_payload=agent_chunk):
         forward = PortForward(
             session_api(),  # type: ignore[arg-type]
             INSTANCE,
@@ -182,7 +180,10 @@ async def main(size_mb: int, chunk: int | None) -> None:
         await forward.started.wait()
         port = forward.local_port
         size = size_mb * MB
-        print(f"forward mode {forward.mode}, client payload {payload} bytes")
+        print(
+            f"forward mode {forward.mode}, client payload {payload} bytes,"
+            f" emulator agent payload {agent_chunk} bytes"
+        )
         await measure("download, 1 connection", size, [download(port, size)])
         await measure("upload, 1 connection", size, [upload(port, size)])
         share = size // 16
@@ -195,10 +196,16 @@ async def main(size_mb: int, chunk: int | None) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--serve"]:
-        asyncio.run(_serve(int(sys.argv[2])))
+        asyncio.run(_serve(int(sys.argv[2]), int(sys.argv[3])))
         raise SystemExit(0)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mb", type=int, default=200, help="megabytes per direction")
     parser.add_argument("--chunk", type=int, default=None, help="client payload size in bytes")
+    parser.add_argument(
+        "--agent-chunk",
+        type=int,
+        default=1024,
+        help="the emulator agent's payload size (real agents: 1024; larger measures the client)",
+    )
     options = parser.parse_args()
-    asyncio.run(main(options.mb, options.chunk))
+    asyncio.run(main(options.mb, options.chunk, options.agent_chunk))

@@ -71,6 +71,7 @@ class AgentSession:
         decrypt_data_key: DataKeyDecrypter,
         idle_timeout: float,
         on_ended: Callable[[AgentSession], None],
+        max_payload_size: int = 1024,
     ) -> None:
         self.session_id = session_id
         self._channel = DataChannel(
@@ -81,6 +82,7 @@ class AgentSession:
             properties=dict(properties) if properties is not None else None,
             agent_version=agent_version,
             kms_key_id=kms_key_id,
+            max_payload_size=max_payload_size,
         )
         self._backend_factory = backend_factory
         self._decrypt_data_key = decrypt_data_key

@@ -163,6 +163,7 @@ class DataChannelEndpoint:
             backend_factory=lambda version: self.factory.create(session, version),
             decrypt_data_key=self._decrypter(session),
             idle_timeout=self._fleet.idle_timeout,
+            max_payload_size=self._fleet.agent_payload_size,
             on_ended=self._agent_ended,
         )
         self._agents[session.session_id] = agent

@@ -10,6 +10,7 @@ from ssm_tui.emulator.faults import NO_FAULTS, Faults
 DEFAULT_AGENT_VERSION = "3.3.1142.0"
 LATEST_AGENT_VERSION = DEFAULT_AGENT_VERSION
 DEFAULT_IDLE_TIMEOUT = 20 * 60.0
+DEFAULT_AGENT_PAYLOAD_SIZE = 1024
 WEB_PAGE = "web"  # a port-map value meaning "the emulator's own page naming the instance"
 
 PING_STATUSES = ("Online", "ConnectionLost", "Inactive")
@@ -114,6 +115,9 @@ class Fleet:
     kms_keys: list[KmsKeySpec] = field(default_factory=list)
     faults: Faults = NO_FAULTS
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT
+    # Bytes per output_stream_data payload. Real agents send 1024 (§9.4); a larger value
+    # lets benchmarks measure the client rather than this Python agent's per-message cost.
+    agent_payload_size: int = DEFAULT_AGENT_PAYLOAD_SIZE
 
     def account_for_key(self, access_key_id: str) -> Account | None:
         """The account an access key id belongs to, if any."""

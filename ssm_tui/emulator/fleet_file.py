@@ -9,6 +9,7 @@ from typing import Any
 
 from ssm_tui.emulator.faults import Faults, FaultSpecError
 from ssm_tui.emulator.fleet import (
+    DEFAULT_AGENT_PAYLOAD_SIZE,
     DEFAULT_AGENT_VERSION,
     DEFAULT_IDLE_TIMEOUT,
     INSTANCE_STATES,
@@ -23,6 +24,7 @@ from ssm_tui.emulator.fleet import (
 
 EXAMPLE = """\
 idle_timeout = 1200          # seconds (optional, default 20 minutes)
+agent_payload_size = 1024    # bytes per agent message (optional; real agents send 1024)
 faults = ""                  # fleet-wide default, e.g. "drop=0.05,delay=20ms"
 
 [[accounts]]
@@ -84,8 +86,16 @@ def parse_fleet(data: Mapping[str, Any]) -> Fleet:
     except FaultSpecError as error:
         raise FleetFileError(f"faults: {error}") from None
     idle = _get(data, "idle_timeout", (int, float), DEFAULT_IDLE_TIMEOUT)
+    payload_size = _get(data, "agent_payload_size", int, DEFAULT_AGENT_PAYLOAD_SIZE)
+    if not 1 <= payload_size <= 1 << 20:
+        raise FleetFileError("agent_payload_size must be between 1 and 1048576 bytes")
     return Fleet(
-        accounts=accounts, instances=instances, kms_keys=keys, faults=faults, idle_timeout=idle
+        accounts=accounts,
+        instances=instances,
+        kms_keys=keys,
+        faults=faults,
+        idle_timeout=idle,
+        agent_payload_size=payload_size,
     )
 
 
