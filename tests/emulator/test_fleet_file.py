@@ -26,6 +26,7 @@ def test_example_file_describes_accounts_keys_and_instances(tmp_path: Path) -> N
     assert instance.ports == {80: "web", 22: "127.0.0.1:2222"}
     assert fleet.kms_keys[0].aliases == ("alias/ssm-sessions",)
     assert fleet.idle_timeout == 1200
+    assert fleet.agent_payload_size == 1024
 
 
 def test_faults_are_fleet_wide_with_per_instance_overrides(tmp_path: Path) -> None:
@@ -48,6 +49,7 @@ def test_faults_are_fleet_wide_with_per_instance_overrides(tmp_path: Path) -> No
         (lambda t: t + '\n[[instances]]\nid = "i-0123456789abcdef0"\n', "unique"),
         (lambda t: t.replace('secret_access_key = "prod-secret"\n', ""), "secret_access_key"),
         (lambda t: t + '\n[[instances]]\nid = "i-000000000000000aa"\nping_status = "Up"\n', "ping"),
+        (lambda t: t.replace("agent_payload_size = 1024", "agent_payload_size = 0"), "payload"),
     ],
 )
 def test_bad_files_name_the_file_and_the_problem(tmp_path: Path, edit, message: str) -> None:  # type: ignore[no-untyped-def]
