@@ -4,7 +4,8 @@ The goal is a full listing within 3 s and a per-keystroke filter of the result w
 50 ms. The emulator runs in a child process; CPU seconds are printed beside wall time
 because on a shared machine the wall time says as much about the neighbours as about us.
 
-Run: ``.venv/bin/python bench/fleet_listing.py [--count N] [--regions R] [--rounds K]``.
+Run: ``.venv/bin/python bench/fleet_listing.py [--count N] [--regions R] [--rounds K]
+[--concurrency C]``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import time
 from pathlib import Path
 
 from ssm_tui.aws.filter import parse_filter
-from ssm_tui.aws.fleet import discover
+from ssm_tui.aws.fleet import DEFAULT_CONCURRENCY, discover
 from ssm_tui.aws.nodes import Pair
 from ssm_tui.emulator.demo_fleet import generate_fleet
 from ssm_tui.emulator.fleet import Fleet
@@ -51,6 +52,11 @@ def _cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages (how busy the neighbours are)."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 async def serve(count: int, accounts: int, regions: int) -> None:
     """Child process: serve the generated fleet and print the endpoint URL."""
     fleet = generate_fleet(count, accounts=accounts, regions=regions)
@@ -59,10 +65,13 @@ async def serve(count: int, accounts: int, regions: int) -> None:
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
 
 
-async def main(count: int, accounts: int, regions: int, rounds: int) -> None:
+async def main(count: int, accounts: int, regions: int, rounds: int, concurrency: int) -> None:
     fleet = generate_fleet(count, accounts=accounts, regions=regions)
     pairs = [Pair(profile=a.name, region=r) for a in fleet.accounts for r in a.regions]
-    print(f"fleet: {count} instances, {accounts} profiles x {regions} regions")
+    print(
+        f"fleet: {count} instances, {accounts} profiles x {regions} regions, "
+        f"{concurrency} threads; load average {_load()}"
+    )
     # The emulator runs in its own process, as AWS would: the client must not share a GIL
     # with the server it is being timed against.
     child = subprocess.Popen(
@@ -81,7 +90,7 @@ async def main(count: int, accounts: int, regions: int, rounds: int) -> None:
             timings = []
             for round_ in range(rounds):
                 started, cpu, server_cpu = time.perf_counter(), time.process_time(), _cpu(child.pid)
-                snapshot = await discover(pairs)
+                snapshot = await discover(pairs, concurrency=concurrency)
                 elapsed = time.perf_counter() - started
                 timings.append(elapsed)
                 print(
@@ -93,7 +102,10 @@ async def main(count: int, accounts: int, regions: int, rounds: int) -> None:
     finally:
         child.stdin.close()
         child.wait(timeout=30)
-    print(f"discover: best {min(timings):.2f} s, median {statistics.median(timings):.2f} s")
+    print(
+        f"discover: best {min(timings):.2f} s, median {statistics.median(timings):.2f} s; "
+        f"load average {_load()}"
+    )
     node_filter = parse_filter("web !tag:role=db us-")
     filter_timings = []
     for _ in range(20):
@@ -112,9 +124,15 @@ if __name__ == "__main__":
     parser.add_argument("--accounts", type=int, default=2)
     parser.add_argument("--regions", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.serve:
         asyncio.run(serve(options.count, options.accounts, options.regions))
     else:
-        asyncio.run(main(options.count, options.accounts, options.regions, options.rounds))
+        asyncio.run(
+            main(
+                options.count, options.accounts, options.regions, options.rounds,
+                options.concurrency,
+            )
+        )  # fmt: skip

@@ -55,57 +55,41 @@ def _read_response(
 def read(body: bytes) -> tuple[list[dict[str, Any]], bytes]:
     """Reservations (id, state and tags only) and the body left for botocore (the token)."""
     root = ET.fromstring(body)
-    if _local(root.tag) != "DescribeInstancesResponse":
-        raise ValueError("not a DescribeInstances response")
-    instances: list[dict[str, Any]] = []
-    next_token = None
-    request_id = ""
-    for child in root:
-        name = _local(child.tag)
-        if name == "reservationSet":
-            instances.extend(
-                _instance(item)
-                for reservation in child
-                for group in reservation
-                if _local(group.tag) == "instancesSet"
-                for item in group
-            )
-        elif name == "nextToken":
-            next_token = child.text or None
-        elif name == "requestId":
-            request_id = child.text or ""
+    namespace, _, name = root.tag.rpartition("}")
+    if name != "DescribeInstancesResponse":
+        raise ValueError("not a DescribeInstancesResponse")
+    ns = f"{namespace}}}" if namespace else ""
+    # ElementTree's C path search does the walking; only the kept fields reach Python.
+    instances = [
+        _instance(item, ns)
+        for item in root.iterfind(f"{ns}reservationSet/{ns}item/{ns}instancesSet/{ns}item")
+    ]
+    next_token = root.findtext(f"{ns}nextToken") or None
     rest = ET.Element(root.tag)
-    ET.SubElement(rest, "requestId").text = request_id
+    ET.SubElement(rest, "requestId").text = root.findtext(f"{ns}requestId") or ""
     if next_token:
         ET.SubElement(rest, "nextToken").text = next_token
     reservations = [{"Instances": instances}] if instances else []
     return reservations, ET.tostring(rest)
 
 
-def _instance(item: ET.Element) -> dict[str, Any]:
+def _instance(item: ET.Element, ns: str) -> dict[str, Any]:
     instance: dict[str, Any] = {}
-    for field in item:
-        name = _local(field.tag)
-        if name == "instanceId":
-            instance["InstanceId"] = field.text or ""
-        elif name == "instanceState":
-            instance["State"] = {_local(f.tag).capitalize(): f.text or "" for f in field}
-            if "Code" in instance["State"]:
-                instance["State"]["Code"] = int(instance["State"]["Code"])
-        elif name == "tagSet":
-            instance["Tags"] = [_tag(tag) for tag in field]
+    instance_id = item.find(f"{ns}instanceId")
+    if instance_id is not None:
+        instance["InstanceId"] = instance_id.text or ""
+    state = item.find(f"{ns}instanceState")
+    if state is not None:
+        instance["State"] = {_local(f.tag).capitalize(): f.text or "" for f in state}
+        if "Code" in instance["State"]:
+            instance["State"]["Code"] = int(instance["State"]["Code"])
+    tags = item.find(f"{ns}tagSet")
+    if tags is not None:
+        instance["Tags"] = [
+            {"Key": tag.findtext(f"{ns}key") or "", "Value": tag.findtext(f"{ns}value") or ""}
+            for tag in tags
+        ]
     return instance
-
-
-def _tag(item: ET.Element) -> dict[str, str]:
-    tag = {"Key": "", "Value": ""}
-    for field in item:
-        name = _local(field.tag)
-        if name == "key":
-            tag["Key"] = field.text or ""
-        elif name == "value":
-            tag["Value"] = field.text or ""
-    return tag
 
 
 def _local(tag: str) -> str:

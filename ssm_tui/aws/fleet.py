@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ssm_tui.aws import ec2_slim
+from ssm_tui.aws import ec2_slim, ssm_slim
 from ssm_tui.aws.errors import CallContext, explain
 from ssm_tui.aws.nodes import FleetSnapshot, ManagedNode, Pair, PairError
 from ssm_tui.aws.profiles import ClientPool, SessionFactory, default_session_factory
@@ -124,8 +124,14 @@ def _list_pair(pool: ClientPool, pair: Pair, report: Callable[[PairProgress], No
 
 def _ssm_pages(pool: ClientPool, pair: Pair) -> Iterator[list[InstanceInformationTypeDef]]:
     ssm = pool.client("ssm", pair.profile, pair.region)
+    ssm_slim.install(ssm)
     paginator = ssm.get_paginator("describe_instance_information")
-    for page in paginator.paginate(PaginationConfig={"PageSize": _SSM_PAGE_SIZE}):
+    pages = iter(paginator.paginate(PaginationConfig={"PageSize": _SSM_PAGE_SIZE}))
+    while True:
+        with ssm_slim.slimmed():  # only around the call: the caller runs between pages
+            page = next(pages, None)
+        if page is None:
+            return
         yield page.get("InstanceInformationList", [])
 
 

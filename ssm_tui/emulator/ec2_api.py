@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from fnmatch import fnmatchcase
@@ -13,9 +12,10 @@ from ssm_tui.emulator.api_call import ApiCall
 from ssm_tui.emulator.errors import AwsError
 from ssm_tui.emulator.fleet import INSTANCE_STATES, Instance
 from ssm_tui.emulator.paging import paginate
-from ssm_tui.emulator.xml_shapes import child, children, ec2_response, serialize
+from ssm_tui.emulator.xml_shapes import ec2_document, element
 
 _INSTANCE_ID = re.compile(r"^i-[0-9a-f]{8,17}$")
+_WILDCARD = re.compile(r"[*?[]")  # what makes an fnmatch pattern more than a literal
 _FIELDS: dict[str, Callable[[Instance], str]] = {
     "instance-id": lambda i: i.instance_id,
     "instance-state-name": lambda i: i.state,
@@ -38,7 +38,8 @@ def handle(action: str, params: Mapping[str, str], call: ApiCall, request_id: st
     ids = _indexed(params, "InstanceId")
     filters = _filters(params)
     size = _max_results(params, ids)
-    found = [i for i in call.instances() if _selected(i, ids, filters)]
+    selected = _selector(ids, filters)
+    found = [i for i in call.instances() if selected(i)]
     missing = sorted(set(ids) - {i.instance_id for i in found})
     if missing and not filters:
         raise _not_found(missing)
@@ -51,13 +52,11 @@ def handle(action: str, params: Mapping[str, str], call: ApiCall, request_id: st
             "InvalidPaginationToken", "The specified pagination token is not valid or is expired."
         ),
     )
-    root = ec2_response(action, request_id)
-    reservations = child(root, "reservationSet")
-    for instance in page:
-        _reservation(child(reservations, "item"), instance)
+    items = "".join(map(_reservation, page))
+    body = f"<reservationSet>{items}</reservationSet>" if items else "<reservationSet />"
     if token:
-        child(root, "nextToken", token)
-    return serialize(root)
+        body += element("nextToken", token)
+    return ec2_document(action, request_id, body)
 
 
 def _indexed(params: Mapping[str, str], prefix: str) -> list[str]:
@@ -101,21 +100,35 @@ def _max_results(params: Mapping[str, str], ids: list[str]) -> int | None:
     return int(raw)
 
 
-def _selected(instance: Instance, ids: list[str], filters: Mapping[str, tuple[str, ...]]) -> bool:
-    if ids and instance.instance_id not in ids:
-        return False
+def _selector(ids: list[str], filters: Mapping[str, tuple[str, ...]]) -> Callable[[Instance], bool]:
+    """A predicate for one request: ids and filters read once, not once per instance.
+
+    A filter value without wildcards matches only itself (as ``fnmatchcase`` would), so
+    those go in a set; a 200-id filter then costs one lookup per instance, not 200 matches.
+    """
+    wanted = frozenset(ids)
+    checks = []
     for name, patterns in filters.items():
-        if name == "tag-key":
-            values = list(instance.tags)
-        elif name == "tag-value":
-            values = list(instance.tags.values())
-        elif name.startswith("tag:"):
-            values = [instance.tags[name[4:]]] if name[4:] in instance.tags else []
-        else:
-            values = [_FIELDS[name](instance)]
-        if not any(fnmatchcase(v, p) for v in values for p in patterns):
+        wildcards = tuple(p for p in patterns if _WILDCARD.search(p))
+        checks.append((name, frozenset(patterns).difference(wildcards), wildcards))
+
+    def selected(instance: Instance) -> bool:
+        if wanted and instance.instance_id not in wanted:
             return False
-    return True
+        for name, literals, wildcards in checks:
+            if name == "tag-key":
+                values = list(instance.tags)
+            elif name == "tag-value":
+                values = list(instance.tags.values())
+            elif name.startswith("tag:"):
+                values = [instance.tags[name[4:]]] if name[4:] in instance.tags else []
+            else:
+                values = [_FIELDS[name](instance)]
+            if not any(v in literals or any(fnmatchcase(v, p) for p in wildcards) for v in values):
+                return False
+        return True
+
+    return selected
 
 
 def _not_found(missing: list[str]) -> AwsError:
@@ -127,45 +140,29 @@ def _not_found(missing: list[str]) -> AwsError:
     return AwsError("InvalidInstanceID.NotFound", f"The instance IDs '{joined}' do not exist")
 
 
-def _reservation(item: ET.Element, instance: Instance) -> None:
+def _reservation(instance: Instance) -> str:
+    """One ``reservationSet/item`` holding the instance, as XML text."""
     digest = hashlib.sha256(instance.instance_id.encode()).hexdigest()
-    children(item, {"reservationId": f"r-0{digest[:16]}", "ownerId": instance.account_id})
-    child(item, "groupSet")
-    node = child(child(item, "instancesSet"), "item")
     windows = instance.platform_type == "Windows"
-    children(
-        node,
-        {
-            "instanceId": instance.instance_id,
-            "imageId": f"ami-0{digest[16:32]}",
-        },
-    )
-    state = child(node, "instanceState")
-    children(state, {"code": INSTANCE_STATES.get(instance.state, 16), "name": instance.state})
     dns = f"ip-{instance.private_ip.replace('.', '-')}.{instance.region}.compute.internal"
-    children(
-        node,
-        {
-            "privateDnsName": dns,
-            "dnsName": "",
-            "instanceType": instance.instance_type,
-            "launchTime": datetime.fromtimestamp(instance.launch_time, UTC).strftime(
-                "%Y-%m-%dT%H:%M:%S.000Z"
-            ),
-        },
+    launch = datetime.fromtimestamp(instance.launch_time, UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    tags = "".join(
+        f"<item>{element('key', key)}{element('value', value)}</item>"
+        for key, value in instance.tags.items()
     )
-    placement = child(node, "placement")
-    children(placement, {"availabilityZone": instance.availability_zone, "tenancy": "default"})
-    children(
-        node,
-        {
-            "platform": "windows" if windows else None,
-            "platformDetails": "Windows" if windows else "Linux/UNIX",
-            "privateIpAddress": instance.private_ip,
-            "architecture": "x86_64",
-            "rootDeviceType": "ebs",
-        },
+    return (
+        f"<item><reservationId>r-0{digest[:16]}</reservationId>"
+        f"{element('ownerId', instance.account_id)}<groupSet /><instancesSet><item>"
+        f"{element('instanceId', instance.instance_id)}<imageId>ami-0{digest[16:32]}</imageId>"
+        f"<instanceState><code>{INSTANCE_STATES.get(instance.state, 16)}</code>"
+        f"{element('name', instance.state)}</instanceState>"
+        f"{element('privateDnsName', dns)}<dnsName />"
+        f"{element('instanceType', instance.instance_type)}<launchTime>{launch}</launchTime>"
+        f"<placement>{element('availabilityZone', instance.availability_zone)}"
+        "<tenancy>default</tenancy></placement>"
+        f"{'<platform>windows</platform>' if windows else ''}"
+        f"<platformDetails>{'Windows' if windows else 'Linux/UNIX'}</platformDetails>"
+        f"{element('privateIpAddress', instance.private_ip)}"
+        "<architecture>x86_64</architecture><rootDeviceType>ebs</rootDeviceType>"
+        f"{f'<tagSet>{tags}</tagSet>' if tags else '<tagSet />'}</item></instancesSet></item>"
     )
-    tags = child(node, "tagSet")
-    for key, value in instance.tags.items():
-        children(child(tags, "item"), {"key": key, "value": value})

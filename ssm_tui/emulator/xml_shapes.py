@@ -59,13 +59,6 @@ def ec2_document(action: str, request_id: str, body: str) -> bytes:
     ).encode()
 
 
-def ec2_response(action: str, request_id: str) -> ET.Element:
-    """``<ActionResponse xmlns=EC2>`` with its requestId, ready for the result elements."""
-    root = ET.Element(f"{action}Response", xmlns=EC2_NAMESPACE)
-    child(root, "requestId", request_id)
-    return root
-
-
 def ec2_error(code: str, message: str, request_id: str) -> bytes:
     """EC2's error document: ``<Response><Errors><Error><Code>..``."""
     root = ET.Element("Response")

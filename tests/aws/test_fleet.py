@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import socket
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from ssm_tui.aws import ec2_slim, ssm_slim
 from ssm_tui.aws.fleet import PairProgress, discover
 from ssm_tui.aws.nodes import Pair
+from ssm_tui.aws.profiles import ClientPool
 from ssm_tui.emulator import EmulatorServer
 from ssm_tui.emulator.demo_fleet import generate_fleet
 from tests.conftest import AwsEnv
@@ -88,6 +92,36 @@ async def test_discovery_pages_through_hundreds_of_nodes(aws_env: AwsEnv) -> Non
     assert len(snapshot.nodes) == 260
     assert len({n.instance_id for n in snapshot.nodes}) == 260
     assert all(n.name and n.tags.get("Role") for n in snapshot.nodes)  # both EC2 batches
+
+
+class PlainPool(ClientPool):
+    """Clients as boto3 builds them on its own: no shared model, class or loader."""
+
+    def client(self, service: str, profile: str | None, region: str) -> Any:  # type: ignore[override]
+        return self.session(profile).client(service, region_name=region)  # type: ignore[call-overload]
+
+
+async def test_the_fast_paths_list_exactly_what_botocore_alone_lists(
+    aws_env: AwsEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fleet = generate_fleet(700, accounts=2, regions=2)  # several SSM pages, two EC2 batches
+    fleet.instances[0].tags["odd <&> key"] = "a & b <c>"
+    fleet.instances[1].tags["empty"] = ""
+    async with EmulatorServer(fleet) as server:
+        aws_env(server)
+        pairs = [Pair(profile=a.name, region=r) for a in fleet.accounts for r in a.regions]
+        fast = await discover(pairs)
+        with monkeypatch.context() as patch:
+            patch.setattr(ssm_slim, "slimmed", contextlib.nullcontext)
+            patch.setattr(ec2_slim, "slimmed", contextlib.nullcontext)
+            reference = await discover(pairs, clients=PlainPool())
+    assert fast.errors == reference.errors == ()
+    assert len(fast.nodes) == sum(i.managed and i.state != "terminated" for i in fleet.instances)
+    assert fast == reference  # every field of every node, in the same order
+    assert all(
+        dataclasses.asdict(n) == dataclasses.asdict(r)
+        for n, r in zip(fast.nodes, reference.nodes, strict=True)
+    )
 
 
 async def test_progress_reports_each_pair_once_done_on_the_loop_thread(

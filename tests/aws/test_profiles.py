@@ -125,3 +125,36 @@ def test_clients_are_cached_per_profile_region_and_service() -> None:
     assert pool.client("ssm", "prod", "eu-west-1") is ssm
     assert pool.client("ssm", "prod", "us-east-1") is not ssm
     assert pool.client("ssm", "prod", "us-east-1").meta.region_name == "us-east-1"
+
+
+def test_clients_of_one_profile_and_service_share_their_model_and_class() -> None:
+    pool = ClientPool()
+    east = pool.client("ec2", "prod", "us-east-1")
+    west = pool.client("ec2", "prod", "eu-west-1")
+    assert type(east) is type(west)
+    assert east.meta.service_model is west.meta.service_model
+    assert (east.meta.region_name, west.meta.region_name) == ("us-east-1", "eu-west-1")
+    assert east.meta.endpoint_url != west.meta.endpoint_url
+    ssm = pool.client("ssm", "prod", "us-east-1")
+    assert type(ssm) is not type(east)
+    assert hasattr(ssm, "describe_instance_information")
+    assert not hasattr(ssm, "describe_instances")
+    other = pool.client("ec2", "default", "us-east-1")
+    assert type(other) is not type(east)  # another profile's session, its own class
+
+
+def test_clients_built_outside_a_pool_are_botocores_own() -> None:
+    pool = ClientPool()
+    pooled = pool.client("ec2", "prod", "us-east-1")
+    plain = pool.session("prod").client("ec2", region_name="us-east-1")
+    assert type(plain) is not type(pooled)
+    assert plain.meta.service_model is not pooled.meta.service_model
+
+
+def test_profiles_sessions_share_one_model_loader() -> None:
+    pool = ClientPool()
+    loaders = {pool.session(p)._session.get_component("data_loader") for p in ("prod", None)}
+    [loader] = loaders
+    model = loader.load_service_model("ssm", "service-2")
+    assert type(model) is dict and type(model["shapes"]) is dict  # no OrderedDicts
+    assert model["metadata"]["serviceId"] == "SSM"
