@@ -7,8 +7,16 @@ import asyncio
 import sys
 from collections.abc import Callable
 
+from ssm_tui.aws.sessions_api import SessionApi
 from ssm_tui.cli.errors import EXIT_INTERRUPTED, print_error, run_guarded
-from ssm_tui.cli.runtime import CliError, on_signals, session_api, setup_logging, with_env_overrides
+from ssm_tui.cli.runtime import (
+    CliError,
+    Terminator,
+    on_signals,
+    session_api,
+    setup_logging,
+    with_env_overrides,
+)
 from ssm_tui.sessions.base import SessionOptions
 from ssm_tui.sessions.exec import ExecSession
 
@@ -44,26 +52,29 @@ def _writer(stream: int) -> Callable[[bytes], None]:
 async def _main(args: argparse.Namespace) -> int:
     command = command_line(list(args.cmd))
     api, instance_id = await session_api(args)
-    session = ExecSession(
+    session = stdio_exec(api, instance_id, command)
+    await session.start()
+    return await run_to_exit(session)
+
+
+def stdio_exec(api: SessionApi, target: str, command: str) -> ExecSession:
+    """An exec session writing the command's stdout and stderr to ours."""
+    return ExecSession(
         api,
-        instance_id,
+        target,
         command,
         on_stdout=_writer(1),
         on_stderr=_writer(2),
         options=with_env_overrides(SessionOptions()),
     )
-    await session.start()
-    interrupted = False
 
-    def interrupt() -> None:
-        nonlocal interrupted
-        if not interrupted:
-            interrupted = True
-            asyncio.get_running_loop().create_task(session.terminate())
 
+async def run_to_exit(session: ExecSession) -> int:
+    """Wait for a started exec session; its exit code (130 on Ctrl-C, 255 if it failed)."""
+    interrupt = Terminator(session)
     on_signals(interrupt)
     end = await session.wait()
-    if interrupted:
+    if interrupt.requested:
         return EXIT_INTERRUPTED
     if end.exit_code is not None:
         return end.exit_code

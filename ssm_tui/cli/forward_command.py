@@ -6,9 +6,15 @@ import argparse
 import asyncio
 
 from ssm_tui.cli.errors import EXIT_FAILURE, print_error, print_warning, run_guarded
-from ssm_tui.cli.runtime import CliError, on_signals, session_api, setup_logging, with_env_overrides
-from ssm_tui.sessions.base import SessionOptions
-from ssm_tui.sessions.forward import DEFAULT_UPLOAD_CHUNK, PortForward, is_loopback
+from ssm_tui.cli.runtime import (
+    CliError,
+    Terminator,
+    bulk_options,
+    on_signals,
+    session_api,
+    setup_logging,
+)
+from ssm_tui.sessions.forward import PortForward, is_loopback
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,21 +59,22 @@ async def _main(args: argparse.Namespace) -> int:
         local_port=local,
         bind=args.bind,
         host=args.host,
-        options=with_env_overrides(SessionOptions(max_payload_size=DEFAULT_UPLOAD_CHUNK)),
+        options=bulk_options(),
     )
     await forward.start()
-    stopping = False
+    return await serve(forward, banner(forward, args.target))
 
-    def stop() -> None:
-        nonlocal stopping
-        if not stopping:
-            stopping = True
-            asyncio.get_running_loop().create_task(forward.terminate())
 
+async def serve(forward: PortForward, announcement: str) -> int:
+    """Print ``announcement`` once a started forward listens, then serve until Ctrl-C.
+
+    Returns 0 after Ctrl-C or a normal end, else 1 after one line on stderr.
+    """
+    stop = Terminator(forward)
     on_signals(stop)
-    print(banner(forward, args.target), flush=True)
+    print(announcement, flush=True)
     end = await forward.wait()
-    if stopping or end.ok:
+    if stop.requested or end.ok:
         return 0
     print_error(f"forward ended: {end.reason}")
     return EXIT_FAILURE

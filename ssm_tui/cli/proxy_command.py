@@ -7,14 +7,13 @@ import asyncio
 
 from ssm_tui.cli.errors import EXIT_FAILURE, print_error, run_guarded
 from ssm_tui.cli.runtime import (
+    Terminator,
+    bulk_options,
     on_signals,
     session_api,
     setup_logging,
     stdio_streams,
-    with_env_overrides,
 )
-from ssm_tui.sessions.base import SessionOptions
-from ssm_tui.sessions.forward import DEFAULT_UPLOAD_CHUNK
 from ssm_tui.sessions.proxy import ProxySession
 
 
@@ -30,24 +29,25 @@ async def _main(args: argparse.Namespace) -> int:
         api,
         instance_id,
         args.port,
-        options=with_env_overrides(SessionOptions(max_payload_size=DEFAULT_UPLOAD_CHUNK)),
+        options=bulk_options(),
     )
     await session.start()
+    return await bridge_stdio(session)
+
+
+async def bridge_stdio(session: ProxySession) -> int:
+    """Bridge a started proxy session to stdin/stdout until either side ends.
+
+    Returns 0 after a normal end or a signal, else 1 after one line on stderr.
+    """
     reader, writer, restore = await stdio_streams()
-    stopping = False
-
-    def stop() -> None:
-        nonlocal stopping
-        if not stopping:
-            stopping = True
-            asyncio.get_running_loop().create_task(session.terminate())
-
+    stop = Terminator(session)
     on_signals(stop)
     try:
         end = await session.bridge(reader, writer)
     finally:
         restore()
-    if stopping or end.ok:
+    if stop.requested or end.ok:
         return 0
     print_error(f"proxy session ended: {end.reason}")
     return EXIT_FAILURE

@@ -18,7 +18,8 @@ from dataclasses import replace
 from ssm_tui.aws.profiles import pairs_for
 from ssm_tui.aws.sessions_api import SessionApi
 from ssm_tui.aws.targets import TargetError, resolve
-from ssm_tui.sessions.base import SessionOptions
+from ssm_tui.sessions.base import Session, SessionOptions
+from ssm_tui.sessions.forward import DEFAULT_UPLOAD_CHUNK
 
 # Bytes per input_stream_data payload, overriding each session kind's default.
 MAX_PAYLOAD_ENV = "SSM_TUI_MAX_PAYLOAD"
@@ -52,6 +53,11 @@ def with_env_overrides(options: SessionOptions) -> SessionOptions:
     if not 1 <= size <= 1 << 20:
         raise CliError(f"{MAX_PAYLOAD_ENV}={raw}: expected 1 to 1048576 bytes")
     return replace(options, max_payload_size=size)
+
+
+def bulk_options() -> SessionOptions:
+    """Options for port traffic (16 KiB uploads), honouring ``SSM_TUI_MAX_PAYLOAD``."""
+    return with_env_overrides(SessionOptions(max_payload_size=DEFAULT_UPLOAD_CHUNK))
 
 
 def _streamable(fd: int) -> bool:
@@ -104,6 +110,20 @@ def on_signals(callback: Callable[[], None], *signals: signal.Signals) -> None:
     loop = asyncio.get_running_loop()
     for sig in signals or (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         loop.add_signal_handler(sig, callback)
+
+
+class Terminator:
+    """Ends a session once, whoever asks first (a signal, ``~.``); ``requested`` says if so."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._task: asyncio.Task[None] | None = None
+        self.requested = False
+
+    def __call__(self) -> None:
+        if not self.requested:
+            self.requested = True
+            self._task = asyncio.get_running_loop().create_task(self._session.terminate())
 
 
 def setup_logging() -> None:

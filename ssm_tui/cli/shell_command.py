@@ -10,9 +10,17 @@ import signal
 import sys
 import termios
 import tty
+from collections.abc import Mapping, Sequence
 
+from ssm_tui.aws.sessions_api import SessionApi
 from ssm_tui.cli.errors import print_error, run_guarded
-from ssm_tui.cli.runtime import on_signals, session_api, setup_logging, with_env_overrides
+from ssm_tui.cli.runtime import (
+    Terminator,
+    on_signals,
+    session_api,
+    setup_logging,
+    with_env_overrides,
+)
 from ssm_tui.sessions.base import SessionOptions
 from ssm_tui.sessions.shell import DEFAULT_SIZE, ShellSession
 
@@ -113,24 +121,41 @@ def terminal_size() -> tuple[int, int]:
 
 async def _main(args: argparse.Namespace) -> int:
     api, instance_id = await session_api(args)
-    stdin_fd, stdout_fd = sys.stdin.fileno(), sys.stdout.fileno()
-    interactive = os.isatty(stdin_fd)
-    session = ShellSession(
+    session = terminal_shell(api, instance_id)
+    await session.start()
+    return await run_in_terminal(session)
+
+
+def terminal_shell(
+    api: SessionApi,
+    target: str,
+    *,
+    document_name: str | None = None,
+    parameters: Mapping[str, Sequence[str]] | None = None,
+) -> ShellSession:
+    """A shell whose output goes to this process's stdout, sized like its terminal."""
+    stdout_fd = sys.stdout.fileno()
+    return ShellSession(
         api,
-        instance_id,
+        target,
         on_output=lambda data: write_all(stdout_fd, data),
         size=terminal_size(),
+        document_name=document_name,
+        parameters=parameters,
         options=with_env_overrides(SessionOptions()),
     )
-    await session.start()
-    saved = termios.tcgetattr(stdin_fd) if interactive else None
-    closed_by_user = False
 
-    def close() -> None:
-        nonlocal closed_by_user
-        if not closed_by_user:
-            closed_by_user = True
-            asyncio.get_running_loop().create_task(session.terminate())
+
+async def run_in_terminal(session: ShellSession) -> int:
+    """Wire a started ``terminal_shell`` to this terminal (raw mode, SIGWINCH, ``~.``).
+
+    Returns once the session is over: 0 when it ended normally or the user closed it,
+    else 255 after one line on stderr saying why.
+    """
+    stdin_fd = sys.stdin.fileno()
+    interactive = os.isatty(stdin_fd)
+    saved = termios.tcgetattr(stdin_fd) if interactive else None
+    close = Terminator(session)
 
     async def keyboard() -> None:
         reader = FdReader(stdin_fd)
@@ -167,7 +192,7 @@ async def _main(args: argparse.Namespace) -> int:
             await typing
         if saved is not None:
             termios.tcsetattr(stdin_fd, termios.TCSADRAIN, saved)
-    if closed_by_user or end.ok:
+    if close.requested or end.ok:
         return 0
     print_error(f"session {session.session_id} failed: {end.reason}")
     return EXIT_SESSION_FAILED

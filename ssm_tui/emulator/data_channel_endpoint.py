@@ -44,7 +44,8 @@ class DataChannelEndpoint:
 
     A session's agent runtime is created by the first socket that presents the token
     StartSession issued and lives until the session ends; later sockets must present the
-    latest ResumeSession token (each token works once, §1.4, §6.1, §14 item 1).
+    latest ResumeSession token (each token works once, §1.4, §6.1, §14 item 1). A session
+    nobody connects to is terminated after the fleet's idle timeout, like an idle one.
     """
 
     def __init__(
@@ -68,6 +69,9 @@ class DataChannelEndpoint:
         self._agents: dict[str, AgentSession] = {}
         self._faults: dict[str, FaultLink] = {}
         self._sockets: set[web.WebSocketResponse] = set()
+        # Sessions started but not yet connected: their idle-timeout timers.
+        self._unconnected: dict[str, asyncio.TimerHandle] = {}
+        sessions.on_start(self._session_started)
         sessions.on_terminate(self._session_terminated)
 
     @property
@@ -122,6 +126,9 @@ class DataChannelEndpoint:
 
     async def close(self) -> None:
         """Server shutdown: end every session, kill its processes, close every socket."""
+        for timer in self._unconnected.values():
+            timer.cancel()
+        self._unconnected.clear()
         agents = list(self._agents.values())
         await asyncio.gather(*(agent.stop() for agent in agents), return_exceptions=True)
         for ws in list(self._sockets):
@@ -152,6 +159,7 @@ class DataChannelEndpoint:
         return session, opened
 
     def _new_agent(self, session: EmulatedSession) -> AgentSession:
+        self._forget_unconnected(session.session_id)  # the agent times idleness from now on
         instance = session.instance
         agent = AgentSession(
             session_id=session.session_id,
@@ -183,7 +191,22 @@ class DataChannelEndpoint:
         self._faults.pop(agent.session_id, None)
         self._sessions.terminate(agent.session_id)
 
+    def _session_started(self, session: EmulatedSession) -> None:
+        try:
+            loop = asyncio.get_running_loop()  # StartSession runs on the server's loop
+        except RuntimeError:
+            return
+        self._unconnected[session.session_id] = loop.call_later(
+            self._fleet.idle_timeout, self._sessions.terminate, session.session_id
+        )
+
+    def _forget_unconnected(self, session_id: str) -> None:
+        timer = self._unconnected.pop(session_id, None)
+        if timer is not None:
+            timer.cancel()
+
     def _session_terminated(self, session: EmulatedSession) -> None:
+        self._forget_unconnected(session.session_id)
         agent = self._agents.get(session.session_id)
         if agent is not None:
             agent.terminate("")

@@ -108,7 +108,13 @@ class KmsKeySpec:
 
 @dataclass(slots=True, kw_only=True)
 class Fleet:
-    """Everything the emulator serves; ``faults`` is the fleet-wide default for data channels."""
+    """Everything the emulator serves.
+
+    ``faults`` and ``kms_key_id`` are fleet-wide defaults for data channels; an instance's
+    own setting wins. Instances may be edited in place, but an instance added, removed or
+    moved to another account or region later must be followed by ``instances_changed()``
+    (appending to or replacing ``instances`` is noticed on its own).
+    """
 
     accounts: list[Account]
     instances: list[Instance] = field(default_factory=list)
@@ -118,6 +124,13 @@ class Fleet:
     # Bytes per output_stream_data payload. Real agents send 1024 (§9.4); a larger value
     # lets benchmarks measure the client rather than this Python agent's per-message cost.
     agent_payload_size: int = DEFAULT_AGENT_PAYLOAD_SIZE
+    # The KMS key every session must be encrypted with, unless its instance names one.
+    kms_key_id: str | None = None
+    # (account_id, region) -> instances, built on first use for the list it was built from.
+    _index: dict[tuple[str, str], list[Instance]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _indexed: tuple[int, int] = field(default=(0, -1), init=False, repr=False, compare=False)
 
     def account_for_key(self, access_key_id: str) -> Account | None:
         """The account an access key id belongs to, if any."""
@@ -129,13 +142,32 @@ class Fleet:
 
     def instances_in(self, account_id: str, region: str) -> Iterator[Instance]:
         """The instances of one account in one region, in fleet order."""
-        return (i for i in self.instances if i.account_id == account_id and i.region == region)
+        return iter(self._by_place().get((account_id, region), ()))
 
     def instance(self, account_id: str, region: str, instance_id: str) -> Instance | None:
         """One instance by id within an account and region, if it exists there."""
         found = self.instances_in(account_id, region)
         return next((i for i in found if i.instance_id == instance_id), None)
 
+    def instances_changed(self) -> None:
+        """Forget the (account, region) index after instances were added, removed or moved."""
+        self._indexed = (0, -1)
+
     def faults_for(self, instance: Instance) -> Faults:
         """The instance's own faults when set, else the fleet-wide default."""
         return instance.faults if instance.faults is not None else self.faults
+
+    def kms_key_for(self, instance: Instance) -> str | None:
+        """The KMS key sessions on ``instance`` must use: its own, else the fleet's, else none."""
+        return instance.kms_key_id if instance.kms_key_id is not None else self.kms_key_id
+
+    def _by_place(self) -> dict[tuple[str, str], list[Instance]]:
+        # Every API request lists one (account, region): index once instead of scanning
+        # the whole fleet each time; rebuilt when ``instances`` is replaced or resized.
+        key = (id(self.instances), len(self.instances))
+        if key != self._indexed:
+            index: dict[tuple[str, str], list[Instance]] = {}
+            for instance in self.instances:
+                index.setdefault((instance.account_id, instance.region), []).append(instance)
+            self._index, self._indexed = index, key
+        return self._index

@@ -26,6 +26,7 @@ EXAMPLE = """\
 idle_timeout = 1200          # seconds (optional, default 20 minutes)
 agent_payload_size = 1024    # bytes per agent message (optional; real agents send 1024)
 faults = ""                  # fleet-wide default, e.g. "drop=0.05,delay=20ms"
+# kms_key_id = "alias/ssm-sessions"   # encrypt every session with this key (optional)
 
 [[accounts]]
 name = "prod"                # the profile name
@@ -47,6 +48,7 @@ account = "prod"
 region = "us-east-1"
 tags = { Name = "web-1", Role = "web" }
 ports = { 80 = "web", 22 = "127.0.0.1:2222" }
+# kms_key = "alias/ssm-sessions"      # this instance's sessions use this key (optional)
 """
 
 
@@ -96,6 +98,7 @@ def parse_fleet(data: Mapping[str, Any]) -> Fleet:
         faults=faults,
         idle_timeout=idle,
         agent_payload_size=payload_size,
+        kms_key_id=_get(data, "kms_key_id", str, None),
     )
 
 

@@ -60,6 +60,7 @@ class SessionRegistry:
 
     def __init__(self) -> None:
         self._sessions: dict[str, EmulatedSession] = {}
+        self._start_listeners: list[Listener] = []
         self._terminate_listeners: list[Listener] = []
 
     def start(
@@ -78,9 +79,13 @@ class SessionRegistry:
         reason: str,
         faults: Faults,
         stream_url: Callable[[str], str],
+        kms_key_id: str | None = None,
         now: float | None = None,
     ) -> EmulatedSession:
-        """Create a Connected session with an id like ``alice-0123456789abcdef0`` and a token."""
+        """Create a Connected session with an id like ``alice-0123456789abcdef0`` and a token.
+
+        ``kms_key_id`` is the key the session must be encrypted with (None: not encrypted).
+        """
         session_id = f"{user}-{secrets.token_hex(9)[:17]}"
         session = EmulatedSession(
             session_id=session_id,
@@ -96,11 +101,13 @@ class SessionRegistry:
             reason=reason,
             stream_url=stream_url(session_id),
             faults=faults,
-            kms_key_id=instance.kms_key_id,
+            kms_key_id=kms_key_id,
             start_date=time.time() if now is None else now,
             token=_new_token(),
         )
         self._sessions[session_id] = session
+        for listener in list(self._start_listeners):
+            listener(session)
         return session
 
     def get(self, session_id: str) -> EmulatedSession | None:
@@ -135,6 +142,10 @@ class SessionRegistry:
         for listener in list(self._terminate_listeners):
             listener(session)
         return session
+
+    def on_start(self, listener: Listener) -> None:
+        """Call ``listener(session)`` whenever StartSession issues a session."""
+        self._start_listeners.append(listener)
 
     def on_terminate(self, listener: Listener) -> None:
         """Call ``listener(session)`` whenever a session ends (e.g. to close its websocket)."""

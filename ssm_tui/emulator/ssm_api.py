@@ -80,6 +80,7 @@ def start_session(body: Json, call: ApiCall) -> Json:
         reason=str(body.get("Reason") or ""),
         faults=call.fleet.faults_for(instance),
         stream_url=call.stream_url,
+        kms_key_id=call.fleet.kms_key_for(instance),
         now=call.now,
     )
     return _issued(session)

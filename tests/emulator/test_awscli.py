@@ -9,23 +9,14 @@ from pathlib import Path
 import pytest
 
 from ssm_tui.emulator import EmulatorServer
+from tests.awscli_venv import build_aws_cli
 from tests.conftest import AwsEnv
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def aws_cli() -> Path:
     """The ``aws`` executable of .venv-awscli, created on first use (needs the package index)."""
-    result = subprocess.run(
-        ["bash", str(ROOT / "scripts" / "awscli-venv")],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if result.returncode != 0:
-        pytest.skip(f"cannot build the AWS CLI venv: {result.stderr.strip()[-300:]}")
-    return Path(result.stdout.strip()) / "bin" / "aws"
+    return build_aws_cli()
 
 
 def _aws(aws_cli: Path, env: dict[str, str], *args: str) -> object:

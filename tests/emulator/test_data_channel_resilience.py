@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 import pytest
@@ -10,6 +11,7 @@ from ssm_tui.emulator.agent_session import IDLE_MESSAGE
 from ssm_tui.emulator.faults import Faults
 from tests.emulator.client_loop import MuxClient
 from tests.emulator.fleet_harness import (
+    KMS_KEY_ID,
     KMS_SHELL,
     PORTS,
     SHELL,
@@ -64,6 +66,38 @@ async def test_idle_timeout_also_ends_a_session_whose_client_went_away() -> None
         assert session is not None and not session.active
 
 
+async def test_a_session_nobody_connects_to_ends_after_the_idle_timeout() -> None:
+    async with running_fleet(make_fleet(idle=1.0)) as fleet:
+        response = await fleet.start_session(SHELL)
+        session_id = response["SessionId"]
+
+        async def status() -> str:
+            found = await fleet.call(
+                "ssm",
+                "describe_sessions",
+                State="History",
+                Filters=[{"key": "SessionId", "value": session_id}],
+            )
+            return str(found["Sessions"][0]["Status"]) if found["Sessions"] else "Active"
+
+        assert await status() == "Active"
+        session = fleet.server.sessions.get(session_id)
+        await eventually(lambda: session is not None and not session.active, timeout=5.0)
+        assert await status() == "Terminated"
+        assert await fleet.resume_token(session_id) == ""
+
+
+async def test_connecting_stops_the_unconnected_timeout() -> None:
+    async with running_fleet(make_fleet(idle=1.0)) as fleet:
+        client = await fleet.open(SHELL)
+        await client.wait_output(b"box-1")
+        for _ in range(3):  # keep the session busy past the start-time deadline
+            client.send(b"\r")
+            await asyncio.sleep(0.4)
+        session = fleet.server.sessions.get(client.channel.session_id)
+        assert session is not None and session.active
+
+
 async def test_kms_encrypted_shell_end_to_end() -> None:
     async with running_fleet() as fleet:
         client = await fleet.open(KMS_SHELL)
@@ -74,6 +108,18 @@ async def test_kms_encrypted_shell_end_to_end() -> None:
         client.send(b"echo $((6*7)); stty size\r")
         await client.wait_output(b"30 90")
         assert b"42" in client.output
+
+
+async def test_fleet_wide_kms_key_encrypts_instances_without_their_own() -> None:
+    fleet_model = make_fleet()
+    fleet_model.kms_key_id = KMS_KEY_ID
+    async with running_fleet(fleet_model) as fleet:
+        client = await fleet.open(SHELL)  # box-1 names no key of its own
+        await client.wait_for(lambda: client.started is not None)
+        assert client.started is not None and client.started.encrypted
+        assert client.started.customer_message == "This session is encrypted using AWS KMS."
+        client.send(b"echo $((6*7))\r")
+        await client.wait_output(b"42")
 
 
 FAULTS = {

@@ -62,3 +62,22 @@ def test_bad_files_name_the_file_and_the_problem(tmp_path: Path, edit, message: 
 def test_missing_file_is_a_fleet_file_error(tmp_path: Path) -> None:
     with pytest.raises(FleetFileError, match="No such file"):
         load_fleet(tmp_path / "absent.toml")
+
+
+def test_a_fleet_wide_kms_key_applies_where_an_instance_names_none(tmp_path: Path) -> None:
+    text = (
+        'kms_key_id = "alias/fleet"\n'
+        + EXAMPLE
+        + ('\n[[instances]]\nid = "i-0000000000000000b"\nkms_key = "alias/own"\n')
+    )
+    fleet = load_fleet(_write(tmp_path, text))
+    plain, own = fleet.instances
+    assert fleet.kms_key_id == "alias/fleet"
+    assert fleet.kms_key_for(plain) == "alias/fleet"
+    assert fleet.kms_key_for(own) == "alias/own"
+
+
+def test_sessions_are_unencrypted_when_no_key_is_named(tmp_path: Path) -> None:
+    fleet = load_fleet(_write(tmp_path, EXAMPLE))
+    assert fleet.kms_key_id is None
+    assert fleet.kms_key_for(fleet.instances[0]) is None
