@@ -1,15 +1,15 @@
-"""Shared fixtures: the local fleet (async and threaded) and the AWS environment pointing at it."""
+"""Shared fixtures: the local fleet (async and threaded), the AWS env for it, the sessions lab."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from ssm_tui.emulator import EmulatorServer, EmulatorThread
-from ssm_tui.emulator.client_config import CLEARED_VARIABLES, ClientFiles, write_client_files
+from tests.local_fleet import client_env
+from tests.sessions.lab import Lab, running_lab
 
 # Given a started server: write its config/credentials files under tmp_path and return the
 # environment variables for boto3 or a subprocess. ``apply=True`` (the default) also sets
@@ -36,14 +36,14 @@ def aws_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AwsEnv:
     """``aws_env(server, apply=True) -> env``: client files for ``server`` and their variables."""
 
     def make(server: EmulatorServer, *, apply: bool = True) -> dict[str, str]:
-        files: ClientFiles = write_client_files(
-            server.fleet, server.endpoint_url, tmp_path / f"aws-{server.port}"
-        )
-        if apply:
-            for name in CLEARED_VARIABLES:
-                monkeypatch.delenv(name, raising=False)
-            for name, value in files.env.items():
-                monkeypatch.setenv(name, value)
-        return files.apply_to(dict(os.environ))
+        directory = tmp_path / f"aws-{server.port}"
+        return client_env(server, directory, monkeypatch if apply else None)
 
     return make
+
+
+@pytest.fixture
+async def lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Lab]:
+    """The sessions lab: a running emulator on a small fleet; boto3 in this process points at it."""
+    async with running_lab(tmp_path, monkeypatch) as running:
+        yield running

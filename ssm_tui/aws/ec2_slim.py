@@ -10,46 +10,10 @@ Anything unexpected leaves the response to botocore untouched.
 
 from __future__ import annotations
 
-import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-_EVENT = "before-parse.ec2.DescribeInstances"
-_state = threading.local()
-
-
-@contextmanager
-def slimmed() -> Iterator[None]:
-    """Within this block (on this thread), DescribeInstances results carry only id/state/tags."""
-    previous = getattr(_state, "active", False)
-    _state.active = True
-    try:
-        yield
-    finally:
-        _state.active = previous
-
-
-def install(client: Any) -> None:
-    """Register the hook on an EC2 client (idempotent; inert outside :func:`slimmed`)."""
-    client.meta.events.register(_EVENT, _read_response, unique_id="ssm-tui-ec2-slim")
-
-
-def _read_response(
-    response_dict: dict[str, Any], customized_response_dict: dict[str, Any], **_: Any
-) -> None:
-    if not getattr(_state, "active", False) or response_dict.get("status_code") != 200:
-        return
-    body = response_dict.get("body")
-    if not isinstance(body, bytes):
-        return
-    try:
-        reservations, rest = read(body)
-    except (ET.ParseError, ValueError):
-        return  # botocore will report whatever this is
-    customized_response_dict["Reservations"] = reservations
-    response_dict["body"] = rest
+from ssm_tui.aws.parse_hook import ParseHook
 
 
 def read(body: bytes) -> tuple[list[dict[str, Any]], bytes]:
@@ -71,6 +35,19 @@ def read(body: bytes) -> tuple[list[dict[str, Any]], bytes]:
         ET.SubElement(rest, "nextToken").text = next_token
     reservations = [{"Instances": instances}] if instances else []
     return reservations, ET.tostring(rest)
+
+
+_HOOK = ParseHook(
+    "before-parse.ec2.DescribeInstances",
+    unique_id="ssm-tui-ec2-slim",
+    key="Reservations",
+    read=read,
+    errors=(ET.ParseError, ValueError),
+)
+#: Within this block (on this thread), DescribeInstances results carry only id/state/tags.
+slimmed = _HOOK.slimmed
+#: Register the hook on an EC2 client (idempotent; inert outside :func:`slimmed`).
+install = _HOOK.install
 
 
 def _instance(item: ET.Element, ns: str) -> dict[str, Any]:

@@ -12,12 +12,10 @@ to botocore untouched.
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-_EVENT = "before-parse.ssm.DescribeInstanceInformation"
+from ssm_tui.aws.parse_hook import ParseHook
+
 #: The InstanceInformation members discovery reads (all strings in the service model).
 FIELDS = (
     "InstanceId",
@@ -29,40 +27,6 @@ FIELDS = (
     "IPAddress",
     "ComputerName",
 )
-_state = threading.local()
-
-
-@contextmanager
-def slimmed() -> Iterator[None]:
-    """Within this block (on this thread), node results carry only :data:`FIELDS`."""
-    previous = getattr(_state, "active", False)
-    _state.active = True
-    try:
-        yield
-    finally:
-        _state.active = previous
-
-
-def install(client: Any) -> None:
-    """Register the hook on an SSM client (idempotent; inert outside :func:`slimmed`)."""
-    client.meta.events.register(_EVENT, _read_response, unique_id="ssm-tui-ssm-slim")
-
-
-def _read_response(
-    response_dict: dict[str, Any], customized_response_dict: dict[str, Any], **_: Any
-) -> None:
-    if not getattr(_state, "active", False) or response_dict.get("status_code") != 200:
-        return
-    body = response_dict.get("body")
-    if not isinstance(body, bytes):
-        return
-    try:
-        nodes, rest = read(body)
-    except ValueError:  # json.JSONDecodeError included
-        return  # botocore will report whatever this is
-    if nodes is not None:
-        customized_response_dict["InstanceInformationList"] = nodes
-    response_dict["body"] = rest
 
 
 def read(body: bytes) -> tuple[list[dict[str, str]] | None, bytes]:
@@ -79,6 +43,18 @@ def read(body: bytes) -> tuple[list[dict[str, str]] | None, bytes]:
         raise ValueError("NextToken is not a string")
     rest = json.dumps({"NextToken": token}).encode() if token is not None else b"{}"
     return nodes, rest
+
+
+_HOOK = ParseHook(
+    "before-parse.ssm.DescribeInstanceInformation",
+    unique_id="ssm-tui-ssm-slim",
+    key="InstanceInformationList",
+    read=read,  # json.JSONDecodeError is a ValueError
+)
+#: Within this block (on this thread), node results carry only :data:`FIELDS`.
+slimmed = _HOOK.slimmed
+#: Register the hook on an SSM client (idempotent; inert outside :func:`slimmed`).
+install = _HOOK.install
 
 
 def _node(item: Any) -> dict[str, str]:

@@ -10,6 +10,8 @@ from collections.abc import Callable
 EXIT_FAILURE = 1
 #: Exit status after Ctrl-C, as a shell reports SIGINT.
 EXIT_INTERRUPTED = 130
+#: Exit status when the session itself failed, so there is no remote exit code (as ssh).
+EXIT_SESSION_FAILED = 255
 
 
 def print_error(message: str) -> None:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 
 from ssm_tui.aws.sessions_api import SessionApi
-from ssm_tui.cli.errors import EXIT_INTERRUPTED, print_error, run_guarded
+from ssm_tui.cli.errors import EXIT_INTERRUPTED, EXIT_SESSION_FAILED, print_error, run_guarded
 from ssm_tui.cli.runtime import (
     CliError,
     Terminator,
@@ -19,9 +19,6 @@ from ssm_tui.cli.runtime import (
 )
 from ssm_tui.sessions.base import SessionOptions
 from ssm_tui.sessions.exec import ExecSession
-
-# Like ssh: the session itself failed, so there is no remote exit code to report.
-EXIT_SESSION_FAILED = 255
 
 
 def run(args: argparse.Namespace) -> int:

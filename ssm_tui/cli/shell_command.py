@@ -13,7 +13,7 @@ import tty
 from collections.abc import Mapping, Sequence
 
 from ssm_tui.aws.sessions_api import SessionApi
-from ssm_tui.cli.errors import print_error, run_guarded
+from ssm_tui.cli.errors import EXIT_SESSION_FAILED, print_error, run_guarded
 from ssm_tui.cli.runtime import (
     Terminator,
     on_signals,
@@ -24,7 +24,6 @@ from ssm_tui.cli.runtime import (
 from ssm_tui.sessions.base import SessionOptions
 from ssm_tui.sessions.shell import DEFAULT_SIZE, ShellSession
 
-EXIT_SESSION_FAILED = 255
 READ_SIZE = 4096
 
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import shutil
 import signal
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from ssm_tui.emulator.process_group import end_group, signal_group
 from ssm_tui.emulator.pty_shell import session_environment
 from ssm_tui.emulator.session_backend import BackendSink
 
 _READ_SIZE = 4096
-_KILL_GRACE = 1.0
 _DRAIN_GRACE = 0.5
 
 # protocol.md §10.1: stdin is ignored except control bytes, which become signals (the
@@ -64,8 +63,7 @@ class CommandProcess:
         for byte in data:
             sig = _CONTROL_SIGNALS.get(byte)
             if sig is not None:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(self._process.pid, sig)
+                signal_group(self._process, sig)
 
     def receive_size(self, cols: int, rows: int) -> None:
         """NonInteractiveCommands ignore Size (protocol.md §6.8)."""
@@ -105,12 +103,5 @@ class CommandProcess:
             await send(data)
 
     async def _kill(self) -> None:
-        process = self._process
-        if process is None:
-            return
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, sig)
-            if process.returncode is None:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(process.wait(), _KILL_GRACE)
+        if self._process is not None:
+            await end_group(self._process, signal.SIGTERM)

@@ -15,6 +15,7 @@ import termios
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from ssm_tui.emulator.process_group import end_group
 from ssm_tui.emulator.session_backend import BackendSink
 
 _READ_SIZE = 4096
@@ -23,7 +24,6 @@ _DEFAULT_ROWS = 24
 # After the shell exits, how long its children may keep the terminal open before we stop
 # waiting for their output.
 _DRAIN_GRACE = 0.5
-_KILL_GRACE = 1.0
 
 
 def shell_argv() -> list[str]:
@@ -225,20 +225,8 @@ class PtyShell:
             self._writer_armed = False
 
     async def _kill(self) -> None:
-        process = self._process
-        if process is None:
-            return
-        for sig in (signal.SIGHUP, signal.SIGKILL):
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, sig)
-            if process.returncode is None:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(process.wait(), _KILL_GRACE)
-            if process.returncode is not None and sig == signal.SIGHUP:
-                # The leader is gone; still sweep the rest of its group.
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                break
+        if self._process is not None:
+            await end_group(self._process, signal.SIGHUP)
 
     def _close_master(self) -> None:
         if self._master is None:

@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 import struct
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any, TypeVar
@@ -87,6 +87,14 @@ def _get(obj: Mapping[str, Any], key: str, kind: type[_T], what: str, default: A
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise RemoteProtocolError(f"{what}.{key} is not a {kind.__name__}")
     return value
+
+
+def _actions(obj: Mapping[str, Any], key: str, what: str) -> Iterator[dict[str, Any]]:
+    """The JSON objects listed under ``obj[key]`` (the handshake's action lists), in order."""
+    for item in _get(obj, key, list, what, []):
+        if not isinstance(item, dict):
+            raise RemoteProtocolError(f"{what} action is not an object")
+        yield item
 
 
 def _dump(obj: Mapping[str, Any]) -> bytes:
@@ -243,16 +251,13 @@ class HandshakeRequest:
     def from_json(cls, data: bytes) -> HandshakeRequest:
         what = "HandshakeRequest"
         obj = _load(data, what)
-        actions = []
-        for item in _get(obj, "RequestedClientActions", list, what, []):
-            if not isinstance(item, dict):
-                raise RemoteProtocolError(f"{what} action is not an object")
-            actions.append(
-                RequestedClientAction(
-                    action_type=_get(item, "ActionType", str, what),
-                    action_parameters=_get(item, "ActionParameters", dict, what, {}),
-                )
+        actions = [
+            RequestedClientAction(
+                action_type=_get(item, "ActionType", str, what),
+                action_parameters=_get(item, "ActionParameters", dict, what, {}),
             )
+            for item in _actions(obj, "RequestedClientActions", what)
+        ]
         return cls(
             agent_version=_get(obj, "AgentVersion", str, what, ""),
             requested_client_actions=tuple(actions),
@@ -299,18 +304,15 @@ class HandshakeResponse:
     def from_json(cls, data: bytes) -> HandshakeResponse:
         what = "HandshakeResponse"
         obj = _load(data, what)
-        actions = []
-        for item in _get(obj, "ProcessedClientActions", list, what, []):
-            if not isinstance(item, dict):
-                raise RemoteProtocolError(f"{what} action is not an object")
-            actions.append(
-                ProcessedClientAction(
-                    action_type=_get(item, "ActionType", str, what),
-                    action_status=_get(item, "ActionStatus", int, what),
-                    action_result=item.get("ActionResult"),
-                    error=_get(item, "Error", str, what, ""),
-                )
+        actions = [
+            ProcessedClientAction(
+                action_type=_get(item, "ActionType", str, what),
+                action_status=_get(item, "ActionStatus", int, what),
+                action_result=item.get("ActionResult"),
+                error=_get(item, "Error", str, what, ""),
             )
+            for item in _actions(obj, "ProcessedClientActions", what)
+        ]
         errors = _get(obj, "Errors", list, what, [])
         if not all(isinstance(e, str) for e in errors):
             raise RemoteProtocolError(f"{what}.Errors holds a non-string")

@@ -95,7 +95,7 @@ def test_anything_unexpected_is_left_to_botocore(body: bytes) -> None:
     response = {"status_code": 200, "body": body}
     customized: dict[str, Any] = {}
     with ssm_slim.slimmed():
-        ssm_slim._read_response(response, customized)
+        ssm_slim._HOOK.read_response(response, customized)
     assert response["body"] == body and customized == {}
 
 

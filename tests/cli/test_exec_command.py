@@ -2,20 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from tests.sessions.cli_process import run_cli
-from tests.sessions.lab import SHELL, Lab, running_lab
-
-
-@pytest.fixture
-async def lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Lab]:
-    async with running_lab(tmp_path, monkeypatch) as running:
-        yield running
-
+from tests.sessions.lab import SHELL, Lab
 
 SCRIPT = "echo to-out; echo to-err >&2; exit 3"
 

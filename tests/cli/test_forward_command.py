@@ -8,82 +8,61 @@ import re
 import signal
 import socket
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from ssm_tui.cli.forward_command import parse_spec
 from ssm_tui.cli.runtime import CliError
+from tests.loopback import echo_server
 from tests.sessions.cli_process import CLI, run_cli
-from tests.sessions.lab import PORTS, Lab, running_lab, tcp_server
+from tests.sessions.lab import PORTS, Lab
 
 
-@pytest.fixture
-async def lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Lab]:
-    async with running_lab(tmp_path, monkeypatch) as running:
-        yield running
+@contextlib.asynccontextmanager
+async def forwarding(lab: Lab, *args: str) -> AsyncIterator[tuple[asyncio.subprocess.Process, str]]:
+    """``ssm-tui forward ARGS`` running: the process and its banner line; killed if need be."""
+    process = await asyncio.create_subprocess_exec(
+        *CLI,
+        "forward",
+        *args,
+        env=lab.env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        async with asyncio.timeout(30):
+            banner = (await process.stdout.readline()).decode()
+        yield process, banner
+    finally:
+        if process.returncode is None:
+            process.kill()
 
 
-async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    with contextlib.suppress(ConnectionError):
-        while data := await reader.read(65536):
-            writer.write(data)
-            await writer.drain()
-    writer.close()
+async def stops_cleanly(process: asyncio.subprocess.Process, sig: signal.Signals) -> bool:
+    """Send ``sig``; whether the process then exits with status 0 (within 30 s)."""
+    process.send_signal(sig)
+    async with asyncio.timeout(30):
+        return await process.wait() == 0
 
 
 async def test_forward_prints_its_banner_carries_tcp_and_stops_on_ctrl_c(lab: Lab) -> None:
-    async with tcp_server(echo) as echo_port:
+    async with echo_server() as echo_port:
         lab.map_port(PORTS, 8080, echo_port)
-        process = await asyncio.create_subprocess_exec(
-            *CLI,
-            "forward",
-            "web-1",
-            "0:8080",
-            env=lab.env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        try:
-            assert process.stdout is not None
-            async with asyncio.timeout(30):
-                banner = (await process.stdout.readline()).decode()
+        async with forwarding(lab, "web-1", "0:8080") as (process, banner):
             match = re.fullmatch(r"Forwarding 127\.0\.0\.1:(\d+) -> web-1:8080\n", banner)
             assert match, banner
             reader, writer = await asyncio.open_connection("127.0.0.1", int(match[1]))
             writer.write(b"through the forward")
             assert await reader.readexactly(19) == b"through the forward"
             writer.close()
-            process.send_signal(signal.SIGINT)
-            async with asyncio.timeout(30):
-                assert await process.wait() == 0
-        finally:
-            if process.returncode is None:
-                process.kill()
+            assert await stops_cleanly(process, signal.SIGINT)
 
 
 async def test_remote_host_banner_names_the_host(lab: Lab) -> None:
-    process = await asyncio.create_subprocess_exec(
-        *CLI,
-        "forward",
-        "web-1",
-        "5432",
-        "--host",
-        "localhost",
-        env=lab.env,
-        stdout=asyncio.subprocess.PIPE,
-    )
-    try:
-        assert process.stdout is not None
-        async with asyncio.timeout(30):
-            banner = (await process.stdout.readline()).decode()
+    async with forwarding(lab, "web-1", "5432", "--host", "localhost") as (process, banner):
         assert re.fullmatch(r"Forwarding 127\.0\.0\.1:\d+ -> web-1 -> localhost:5432\n", banner)
-        process.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(30):
-            assert await process.wait() == 0
-    finally:
-        if process.returncode is None:
-            process.kill()
+        assert await stops_cleanly(process, signal.SIGTERM)
 
 
 async def test_port_in_use_is_a_clear_error(lab: Lab) -> None:

@@ -195,14 +195,20 @@ def test_list_without_options_uses_the_default_profile_and_region(
     )
 
 
+def deny_listing(server: EmulatorServer, profile: str) -> None:
+    """Make the account behind ``profile`` refuse ssm:DescribeInstanceInformation."""
+    accounts = server.fleet.accounts
+    index = next(i for i, account in enumerate(accounts) if account.name == profile)
+    accounts[index] = dataclasses.replace(
+        accounts[index], denied_actions=frozenset({"ssm:DescribeInstanceInformation"})
+    )
+
+
 def test_a_failing_pair_is_one_line_while_the_others_list(
     emulator_thread: EmulatorServer, aws_env: AwsEnv
 ) -> None:
     env = aws_env(emulator_thread, apply=False)
-    accounts = emulator_thread.fleet.accounts
-    accounts[1] = dataclasses.replace(
-        accounts[1], denied_actions=frozenset({"ssm:DescribeInstanceInformation"})
-    )
+    deny_listing(emulator_thread, "staging")
     result = ssm_tui(
         ["list", "--profile", "prod", "--profile", "staging", "--region", "us-east-1"], env
     )
@@ -219,10 +225,7 @@ def test_every_pair_failing_exits_non_zero(
     emulator_thread: EmulatorServer, aws_env: AwsEnv
 ) -> None:
     env = aws_env(emulator_thread, apply=False)
-    accounts = emulator_thread.fleet.accounts
-    accounts[0] = dataclasses.replace(
-        accounts[0], denied_actions=frozenset({"ssm:DescribeInstanceInformation"})
-    )
+    deny_listing(emulator_thread, "prod")
     result = ssm_tui(
         ["list", "--profile", "prod", "--region", "us-east-1", "--region", "eu-west-1"], env
     )

@@ -18,8 +18,8 @@ from ssm_tui.cli.runtime import CliError
 from ssm_tui.emulator import EmulatorServer
 from tests.awscli_venv import build_aws_cli
 from tests.conftest import AwsEnv
-from tests.emulator.fleet_harness import free_port
-from tests.sessions.cli_process import PtyProcess
+from tests.loopback import free_port
+from tests.sessions.cli_process import spawn_in_pty
 
 RESPONSE = {"SessionId": "alice-0123", "TokenValue": "AAEAAsecret", "StreamUrl": "ws://x/y"}
 REQUEST = {
@@ -195,20 +195,7 @@ async def test_aws_cli_runs_a_command_through_our_plugin(
 async def test_aws_cli_shell_runs_in_a_real_terminal(
     aws_cli: Path, emulator: EmulatorServer, cli_env: dict[str, str]
 ) -> None:
-    import pty
-
-    master, slave = pty.openpty()
-    process = await asyncio.create_subprocess_exec(
-        *_start_session(aws_cli, _web_1(emulator)),
-        env=cli_env,
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        start_new_session=True,
-    )
-    os.close(slave)
-    child = PtyProcess(process, master)
-    child.start_reading()
+    child = await spawn_in_pty(cli_env, command=_start_session(aws_cli, _web_1(emulator)))
     try:
         await child.expect_text(b"Starting session with SessionId", timeout=60)
         await child.expect_text(b"web-1")  # the remote prompt

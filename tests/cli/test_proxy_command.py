@@ -5,20 +5,13 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import asyncssh
 import pytest
 
-from tests.sessions.lab import PORTS, Lab, running_lab
+from tests.sessions.lab import PORTS, Lab
 
 USER, PASSWORD = "tester", "not-a-secret"
-
-
-@pytest.fixture
-async def lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Lab]:
-    async with running_lab(tmp_path, monkeypatch) as running:
-        yield running
 
 
 class _Server(asyncssh.SSHServer):

@@ -5,38 +5,34 @@ from __future__ import annotations
 import contextlib
 import signal
 from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 
 from ssm_tui.cli.shell_command import EscapeFilter
-from tests.sessions.cli_process import run_cli, spawn_in_pty
-from tests.sessions.lab import Lab, running_lab
+from tests.sessions.cli_process import PtyProcess, run_cli, spawn_in_pty
+from tests.sessions.lab import Lab
 
 
-@pytest.fixture
-async def lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Lab]:
-    async with running_lab(tmp_path, monkeypatch) as running:
-        yield running
+@contextlib.asynccontextmanager
+async def remote_shell(lab: Lab, *, cols: int = 100, rows: int = 30) -> AsyncIterator[PtyProcess]:
+    """``ssm-tui shell box-1`` in a pseudo-terminal, at the remote prompt; closed afterwards."""
+    child = await spawn_in_pty(lab.env, "shell", "box-1", cols=cols, rows=rows)
+    try:
+        await child.expect_text(b"box-1")
+        yield child
+    finally:
+        child.close()
 
 
 async def test_typing_echoes_and_runs_in_the_remote_shell(lab: Lab) -> None:
-    child = await spawn_in_pty(lab.env, "shell", "box-1")
-    try:
-        await child.expect_text(b"box-1")
+    async with remote_shell(lab) as child:
         child.type(b"echo $((6*7))-done\r")
         await child.expect_text(b"echo $((6*7))-done")  # the remote PTY's echo
         await child.expect_text(b"42-done")
         child.type(b"exit\r")
         assert await child.wait() == 0
-    finally:
-        child.close()
 
 
 async def test_resizing_the_local_terminal_resizes_the_remote_one(lab: Lab) -> None:
-    child = await spawn_in_pty(lab.env, "shell", "box-1", cols=100, rows=30)
-    try:
-        await child.expect_text(b"box-1")
+    async with remote_shell(lab, cols=100, rows=30) as child:
         child.type(b"stty size\r")
         await child.expect_text(b"30 100")
         child.resize(120, 40)
@@ -50,27 +46,19 @@ async def test_resizing_the_local_terminal_resizes_the_remote_one(lab: Lab) -> N
         await child.expect_text(b"40 120")
         child.type(b"exit\r")
         assert await child.wait() == 0
-    finally:
-        child.close()
 
 
 async def test_tilde_dot_after_enter_closes_a_hung_session(lab: Lab) -> None:
-    child = await spawn_in_pty(lab.env, "shell", "box-1")
-    try:
-        await child.expect_text(b"box-1")
+    async with remote_shell(lab) as child:
         child.type(b"sleep 600\r")
         await child.expect_text(b"sleep 600")
         child.type(b"~.")
         assert await child.wait() == 0
         assert b"closing the session" in child.output
-    finally:
-        child.close()
 
 
 async def test_control_c_goes_to_the_remote_command_not_to_us(lab: Lab) -> None:
-    child = await spawn_in_pty(lab.env, "shell", "box-1")
-    try:
-        await child.expect_text(b"box-1")
+    async with remote_shell(lab) as child:
         child.type(b"sleep 600; echo after-$((1+1))\r")
         await child.expect_text(b"sleep 600")
         child.type(b"\x03")
@@ -79,8 +67,6 @@ async def test_control_c_goes_to_the_remote_command_not_to_us(lab: Lab) -> None:
         assert child.process.returncode is None
         child.type(b"exit\r")
         assert await child.wait() == 0
-    finally:
-        child.close()
 
 
 async def test_piped_stdin_runs_and_ends_with_the_input(lab: Lab) -> None:

@@ -1,19 +1,20 @@
-"""A small test fleet served with its data channel, real boto3 against it, and TCP targets."""
+"""A small test fleet served with its data channel, and real boto3 against it."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
 
-from ssm_tui.emulator import Account, EmulatorServer, Fleet, Instance, KmsKeySpec
-from ssm_tui.emulator.data_channel_endpoint import DataChannelEndpoint, install_data_channel
+from ssm_tui.emulator import Account, EmulatorServer, Fleet
+from ssm_tui.emulator.data_channel_endpoint import DataChannelEndpoint
 from ssm_tui.emulator.faults import Faults
 from tests.emulator.client_loop import ClientLoop
+from tests.local_fleet import SmallFleet
 
 REGION = "us-east-1"
 ACCOUNT = Account(
@@ -30,32 +31,22 @@ KMS_SHELL = "i-0aaaaaaaaaaaaaaa2"
 PORTS = "i-0aaaaaaaaaaaaaaa3"
 WINDOWS = "i-0aaaaaaaaaaaaaaa4"
 OLD_AGENT = "i-0aaaaaaaaaaaaaaa5"
+_FLEET = SmallFleet(ACCOUNT, KMS_KEY_ID)
 
 
 def make_fleet(
     *, ports: dict[int, str] | None = None, faults: Faults | None = None, idle: float = 60.0
 ) -> Fleet:
     """Five instances: a shell box, a KMS box, a port box, a Windows box, an old agent."""
-
-    def instance(instance_id: str, name: str, **kw: Any) -> Instance:
-        return Instance(
-            instance_id=instance_id,
-            account_id=ACCOUNT.account_id,
-            region=REGION,
-            tags={"Name": name},
-            **kw,
-        )
-
-    return Fleet(
-        accounts=[ACCOUNT],
-        instances=[
+    instance = _FLEET.instance
+    return _FLEET.build(
+        [
             instance(SHELL, "box-1", faults=faults),
             instance(KMS_SHELL, "vault-1", kms_key_id=KMS_KEY_ID),
             instance(PORTS, "web-9", ports=dict(ports or {}), faults=faults, private_ip="10.0.0.9"),
             instance(WINDOWS, "win-1", platform_type="Windows", platform_name="Windows"),
             instance(OLD_AGENT, "old-1", agent_version="3.0.161.0", ports=dict(ports or {})),
         ],
-        kms_keys=[KmsKeySpec(account_id=ACCOUNT.account_id, region=REGION, key_id=KMS_KEY_ID)],
         idle_timeout=idle,
     )
 
@@ -144,47 +135,10 @@ class Harness:
 async def running_fleet(fleet: Fleet | None = None) -> AsyncIterator[Harness]:
     """Start the emulator on ``fleet`` with the data channel installed; stop everything after."""
     server = EmulatorServer(fleet=fleet or make_fleet())
-    endpoint = install_data_channel(server)
     async with server:
-        harness = Harness(server, endpoint)
+        harness = Harness(server, server.data_channel)
         try:
             yield harness
         finally:
             for client in harness.clients:
                 await client.close()
-
-
-@contextlib.asynccontextmanager
-async def echo_server() -> AsyncIterator[int]:
-    """A loopback TCP server that echoes every byte and half-closes when its peer does."""
-
-    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(ConnectionError):
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        writer.close()
-
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    try:
-        yield server.sockets[0].getsockname()[1]
-    finally:
-        server.close()
-        await server.wait_closed()
-
-
-async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Poll for a state change nothing notifies the test about (processes, the registry)."""
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.02)
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on (bound, then released)."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port

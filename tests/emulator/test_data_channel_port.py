@@ -10,11 +10,10 @@ from tests.emulator.client_loop import MuxClient
 from tests.emulator.fleet_harness import (
     OLD_AGENT,
     PORTS,
-    echo_server,
-    free_port,
     make_fleet,
     running_fleet,
 )
+from tests.loopback import echo_server, free_port
 
 FORWARD = "AWS-StartPortForwardingSession"
 FORWARD_REMOTE = "AWS-StartPortForwardingSessionToRemoteHost"

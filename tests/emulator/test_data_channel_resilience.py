@@ -15,11 +15,10 @@ from tests.emulator.fleet_harness import (
     KMS_SHELL,
     PORTS,
     SHELL,
-    echo_server,
-    eventually,
     make_fleet,
     running_fleet,
 )
+from tests.loopback import echo_server, eventually
 
 LINES = 300
 EXPECTED = b"".join(b"line-%d\r\n" % n for n in range(1, LINES + 1))

@@ -9,7 +9,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.emulator.client_loop import ClientLoop
-from tests.emulator.fleet_harness import SHELL, WINDOWS, eventually, running_fleet
+from tests.emulator.fleet_harness import SHELL, WINDOWS, running_fleet
+from tests.loopback import eventually
 
 PROMPT = b"@box-1 "
 

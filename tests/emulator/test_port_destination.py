@@ -11,7 +11,7 @@ from ssm_tui.emulator.port_destination import (
     DestinationResolver,
     dial,
 )
-from tests.emulator.fleet_harness import free_port
+from tests.loopback import free_port
 
 
 def _instance(instance_id: str, name: str, **kw: object) -> Instance:

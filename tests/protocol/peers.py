@@ -21,6 +21,24 @@ SESSION = "s-0123456789abcdef0"
 TARGET = "i-0123456789abcdef0"
 
 
+def client(**options: Any) -> DataChannel:
+    """A client-role channel for SESSION on TARGET."""
+    return DataChannel(Role.CLIENT, session_id=SESSION, target=TARGET, **options)
+
+
+def agent(**options: Any) -> DataChannel:
+    """An agent-role channel for SESSION on TARGET (start it with ``start(now=...)``)."""
+    return DataChannel(Role.AGENT, session_id=SESSION, target=TARGET, **options)
+
+
+def running_agent(**options: Any) -> DataChannel:
+    """An agent started at START on a plain shell (no handshake), its events drained."""
+    channel = agent(**options)
+    channel.start(now=START)
+    channel.events()
+    return channel
+
+
 def frame(
     seq: int,
     payload: bytes = b"hi",
@@ -93,8 +111,8 @@ class Pair:
     def __init__(self, **agent_options: Any) -> None:
         self.clock = Clock()
         self.kms = FakeKms()
-        self.client = DataChannel(Role.CLIENT, session_id=SESSION, target=TARGET)
-        self.agent = DataChannel(Role.AGENT, session_id=SESSION, target=TARGET, **agent_options)
+        self.client = client()
+        self.agent = agent(**agent_options)
         self.client_events: list[Event] = []
         self.agent_events: list[Event] = []
 

@@ -26,13 +26,9 @@ from ssm_tui.protocol.message import MessageType, PayloadType, decode_message
 from ssm_tui.protocol.payloads import Flag
 
 from .link import START
-from .peers import SESSION, TARGET, Pair, acked, decoded, frame, stream
+from .peers import SESSION, TARGET, Pair, acked, agent, decoded, frame, running_agent, stream
 
 NOW = START
-
-
-def agent(**options: object) -> DataChannel:
-    return DataChannel(Role.AGENT, session_id=SESSION, target=TARGET, **options)  # type: ignore[arg-type]
 
 
 def client_frame(seq: int, payload: bytes = b"ls\r", payload_type: int = 1) -> bytes:
@@ -231,14 +227,8 @@ def ack_for_request() -> bytes:
 
 
 class TestRunning:
-    def started(self, **options: object) -> DataChannel:
-        channel = agent(**options)
-        channel.start(now=NOW)
-        channel.events()
-        return channel
-
     def test_size_flag_and_output_become_events(self) -> None:
-        channel = self.started()
+        channel = running_agent()
         channel.receive_message(client_frame(0, b'{"cols":80,"rows":24}', payload_type=3), now=NOW)
         channel.receive_message(client_frame(1, b"\0\0\0\x01", payload_type=10), now=NOW)
         channel.receive_message(client_frame(2, b"ls\r"), now=NOW)
@@ -249,14 +239,14 @@ class TestRunning:
         ]
 
     def test_the_agent_does_not_verify_digests(self) -> None:
-        channel = self.started()
+        channel = running_agent()
         raw = bytearray(client_frame(0, b"ok"))
         raw[80:112] = bytes(32)
         channel.receive_message(bytes(raw), now=NOW)
         assert channel.events() == [DataReceived(data=b"ok")]
 
     def test_stderr_and_exit_code_are_sent_with_their_payload_types(self) -> None:
-        channel = self.started(max_payload_size=2)
+        channel = running_agent(max_payload_size=2)
         channel.send_stderr(b"err", now=NOW)
         channel.send_exit_code(3, now=NOW)
         sent = stream(channel.messages_to_send())
@@ -269,10 +259,10 @@ class TestRunning:
 
     def test_client_only_calls_are_local_errors(self) -> None:
         with pytest.raises(LocalProtocolError):
-            self.started().send_size(80, 24, now=NOW)
+            running_agent().send_size(80, 24, now=NOW)
 
     def test_close_queues_one_channel_closed_with_the_reason(self) -> None:
-        channel = self.started()
+        channel = running_agent()
         channel.close(now=NOW, output="bye")
         channel.close(now=NOW, output="again")
         (raw,) = channel.messages_to_send()

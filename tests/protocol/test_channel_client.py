@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from ssm_tui.protocol.channel import DataChannel, Role
+from ssm_tui.protocol.channel import DataChannel
 from ssm_tui.protocol.errors import LocalProtocolError
 from ssm_tui.protocol.events import (
     ChannelClosed,
@@ -25,13 +25,9 @@ from ssm_tui.protocol.message import MessageType, PayloadType, build_frame, deco
 from ssm_tui.protocol.payloads import Flag
 
 from .link import START
-from .peers import SESSION, TARGET, acked, decoded, frame, stream
+from .peers import SESSION, TARGET, acked, client, decoded, frame, stream
 
 NOW = START
-
-
-def client(**options: object) -> DataChannel:
-    return DataChannel(Role.CLIENT, session_id=SESSION, target=TARGET, **options)  # type: ignore[arg-type]
 
 
 def handshake_request(*actions: Mapping[str, object]) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ssm_tui.protocol.channel import DataChannel, Role
+from ssm_tui.protocol.channel import DataChannel
 from ssm_tui.protocol.events import (
     DataReceived,
     PublicationPaused,
@@ -14,16 +14,9 @@ from ssm_tui.protocol.events import (
 from ssm_tui.protocol.message import decode_message
 
 from .link import START
-from .peers import SESSION, TARGET, ack_of, acked, decoded, frame, stream
+from .peers import ack_of, acked, client, decoded, frame, running_agent, stream
 
 NOW = START
-
-
-def running_agent(**options: object) -> DataChannel:
-    channel = DataChannel(Role.AGENT, session_id=SESSION, target=TARGET, **options)  # type: ignore[arg-type]
-    channel.start(now=NOW)
-    channel.events()
-    return channel
 
 
 def publication(kind: str) -> bytes:
@@ -122,7 +115,7 @@ class TestBackPressure:
         assert channel.events() == [WritableChanged(writable=True)]
 
     def test_held_data_counts_toward_back_pressure(self) -> None:
-        channel = DataChannel(Role.CLIENT, session_id=SESSION, high_water=10, low_water=0)
+        channel = client(high_water=10, low_water=0)
         channel.send_data(b"x" * 10, now=NOW)
         assert not channel.writable
         assert channel.messages_to_send() == []

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 CLI = (sys.executable, "-m", "ssm_tui")
@@ -100,9 +100,13 @@ class PtyProcess:
 
 
 async def spawn_in_pty(
-    env: dict[str, str], *args: str, cols: int = 100, rows: int = 30
+    env: dict[str, str],
+    *args: str,
+    cols: int = 100,
+    rows: int = 30,
+    command: Sequence[str] = CLI,
 ) -> PtyProcess:
-    """Start ``ssm-tui ARGS`` attached to a new pseudo-terminal of the given size."""
+    """Start ``command ARGS`` (``ssm-tui`` unless told) on a new pseudo-terminal of that size."""
     import fcntl
     import pty
     import struct
@@ -111,7 +115,7 @@ async def spawn_in_pty(
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     process = await asyncio.create_subprocess_exec(
-        *CLI, *args, env=env, stdin=slave, stdout=slave, stderr=slave, start_new_session=True
+        *command, *args, env=env, stdin=slave, stdout=slave, stderr=slave, start_new_session=True
     )
     os.close(slave)
     child = PtyProcess(process, master)

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from ssm_tui.aws.nodes import Pair
 from ssm_tui.aws.sessions_api import SessionApi
-from ssm_tui.emulator import Account, EmulatorServer, Fleet, Instance, KmsKeySpec
-from ssm_tui.emulator.client_config import CLEARED_VARIABLES, write_client_files
+from ssm_tui.emulator import Account, EmulatorServer, Fleet, Instance
 from ssm_tui.emulator.faults import Faults
+from tests.local_fleet import SmallFleet, client_env
 
 REGION = "us-east-1"
 ACCOUNT = Account(
@@ -34,31 +31,21 @@ OLD_AGENT = "i-0bbbbbbbbbbbbbbb3"
 VAULT = "i-0bbbbbbbbbbbbbbb4"
 OFFLINE = "i-0bbbbbbbbbbbbbbb5"
 FAULTY = "i-0bbbbbbbbbbbbbbb6"
+_FLEET = SmallFleet(ACCOUNT, KMS_KEY_ID)
 
 
 def make_fleet() -> Fleet:
     """Shell box, port box, an old (basic-forwarding) agent, a KMS box, an offline one."""
-
-    def instance(instance_id: str, name: str, **kw: Any) -> Instance:
-        return Instance(
-            instance_id=instance_id,
-            account_id=ACCOUNT.account_id,
-            region=REGION,
-            tags={"Name": name},
-            **kw,
-        )
-
-    return Fleet(
-        accounts=[ACCOUNT],
-        instances=[
+    instance = _FLEET.instance
+    return _FLEET.build(
+        [
             instance(SHELL, "box-1"),
             instance(PORTS, "web-1"),
             instance(OLD_AGENT, "old-1", agent_version="3.0.161.0"),
             instance(VAULT, "vault-1", kms_key_id=KMS_KEY_ID),
             instance(OFFLINE, "dark-1", ping_status="ConnectionLost"),
             instance(FAULTY, "flaky-1"),
-        ],
-        kms_keys=[KmsKeySpec(account_id=ACCOUNT.account_id, region=REGION, key_id=KMS_KEY_ID)],
+        ]
     )
 
 
@@ -83,38 +70,9 @@ class Lab:
 @contextlib.asynccontextmanager
 async def running_lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Lab]:
     """The fleet above, served with its data channel; env vars point boto3 at it."""
-    server = EmulatorServer(fleet=make_fleet())
-    if server.data_channel_handler is None:
-        from ssm_tui.emulator.data_channel_endpoint import install_data_channel
-
-        install_data_channel(server)
-    async with server:
-        files = write_client_files(server.fleet, server.endpoint_url, tmp_path / "aws")
-        for name in CLEARED_VARIABLES:
-            monkeypatch.delenv(name, raising=False)
-        for name, value in files.env.items():
-            monkeypatch.setenv(name, value)
+    async with EmulatorServer(fleet=make_fleet()) as server:
+        env = client_env(server, tmp_path / "aws", monkeypatch)
         monkeypatch.setenv("AWS_PROFILE", ACCOUNT.name)
-        env = files.apply_to(dict(os.environ))
         env["AWS_PROFILE"] = ACCOUNT.name
         api = SessionApi(Pair(profile=ACCOUNT.name, region=REGION))
         yield Lab(server=server, api=api, env=env)
-
-
-async def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Poll ``predicate`` until it holds (fails the test after ``timeout`` seconds)."""
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(0.01)
-
-
-@contextlib.asynccontextmanager
-async def tcp_server(
-    handler: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Any],
-) -> AsyncIterator[int]:
-    """A loopback TCP server running ``handler`` per connection; yields its port."""
-    server = await asyncio.start_server(handler, "127.0.0.1", 0)
-    try:
-        yield server.sockets[0].getsockname()[1]
-    finally:
-        server.close()

@@ -12,7 +12,8 @@ from ssm_tui.emulator.faults import Faults
 from ssm_tui.sessions.exec import ExecSession
 from ssm_tui.sessions.forward import PortForward
 from ssm_tui.transport.state import ConnectionState, Phase
-from tests.sessions.lab import FAULTY, Lab, tcp_server
+from tests.loopback import tcp_server
+from tests.sessions.lab import FAULTY, Lab
 
 CHUNK = 500_000
 LINE = b"0123456789abcdef" * 4 + b"\n"  # 65 bytes

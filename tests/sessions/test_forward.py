@@ -14,7 +14,8 @@ from aiohttp import web
 
 from ssm_tui.sessions.forward import ForwardError, PortForward
 from ssm_tui.sessions.forward_stats import ForwardPhase
-from tests.sessions.lab import OLD_AGENT, PORTS, Lab, tcp_server, wait_for
+from tests.loopback import echo_server, eventually, tcp_server
+from tests.sessions.lab import OLD_AGENT, PORTS, Lab
 
 
 def blob(index: int, size: int) -> bytes:
@@ -47,14 +48,6 @@ async def http_server() -> AsyncIterator[int]:
         await runner.cleanup()
 
 
-async def echo_handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    with contextlib.suppress(ConnectionError):
-        while data := await reader.read(65536):
-            writer.write(data)
-            await writer.drain()
-    writer.close()
-
-
 async def roundtrip(port: int, payload: bytes) -> bytes:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     writer.write(payload)
@@ -83,7 +76,7 @@ async def test_twenty_concurrent_http_connections_are_byte_exact(lab: Lab) -> No
             await asyncio.gather(*(fetch(i) for i in range(20)))
         assert forward.mode == "mux"
         assert forward.stats.connections_total == 40
-        await wait_for(lambda: forward.stats.connections_open == 0)
+        await eventually(lambda: forward.stats.connections_open == 0)
         assert forward.stats.bytes_received > 20 * 20_000
         await forward.terminate()
         assert (await forward.wait()).ok
@@ -91,7 +84,7 @@ async def test_twenty_concurrent_http_connections_are_byte_exact(lab: Lab) -> No
 
 
 async def test_half_closed_connection_still_gets_the_whole_reply(lab: Lab) -> None:
-    async with tcp_server(echo_handler) as echo_port:
+    async with echo_server() as echo_port:
         lab.map_port(PORTS, 7, echo_port)
         forward = PortForward(lab.api, PORTS, 7)
         await forward.start()
@@ -101,7 +94,7 @@ async def test_half_closed_connection_still_gets_the_whole_reply(lab: Lab) -> No
 
 
 async def test_old_agent_forwards_one_connection_at_a_time_in_basic_mode(lab: Lab) -> None:
-    async with tcp_server(echo_handler) as echo_port:
+    async with echo_server() as echo_port:
         lab.map_port(OLD_AGENT, 7, echo_port)
         forward = PortForward(lab.api, OLD_AGENT, 7)
         await forward.start()
@@ -111,7 +104,7 @@ async def test_old_agent_forwards_one_connection_at_a_time_in_basic_mode(lab: La
             writer.write(payload)
             assert await reader.readexactly(len(payload)) == payload
             writer.close()
-            await wait_for(lambda: forward.stats.connections_open == 0)
+            await eventually(lambda: forward.stats.connections_open == 0)
         assert forward.mode == "basic"
         assert forward.stats.connections_total == 3
         await forward.terminate()
@@ -119,7 +112,7 @@ async def test_old_agent_forwards_one_connection_at_a_time_in_basic_mode(lab: La
 
 
 async def test_remote_host_variant_reaches_the_named_host(lab: Lab) -> None:
-    async with tcp_server(echo_handler) as echo_port:
+    async with echo_server() as echo_port:
         forward = PortForward(lab.api, PORTS, echo_port, host="localhost")
         await forward.start()
         assert forward.document_name == "AWS-StartPortForwardingSessionToRemoteHost"
@@ -150,7 +143,7 @@ async def test_unreachable_destination_closes_the_local_connection(lab: Lab) -> 
     writer.write(b"hello?")
     assert await reader.read() == b""
     writer.close()
-    await wait_for(lambda: forward.stats.connection_errors == 1)
+    await eventually(lambda: forward.stats.connection_errors == 1)
     await forward.terminate()
 
 
@@ -170,7 +163,7 @@ async def test_slow_local_reader_pauses_the_agent_and_loses_nothing(lab: Lab) ->
             "127.0.0.1", forward.local_port, limit=1 << 16
         )
         # Not reading: the kernel buffers fill, then our writer's, then the agent waits.
-        await wait_for(lambda: forward.receive_paused, timeout=30)
+        await eventually(lambda: forward.receive_paused, timeout=30)
         received = await reader.read()
         assert len(received) == len(payload)
         assert received == payload

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from ssm_tui.sessions.shell import ShellSession
 from ssm_tui.transport.state import ConnectionState, Phase
-from tests.sessions.lab import SHELL, VAULT, Lab, wait_for
+from tests.loopback import eventually
+from tests.sessions.lab import SHELL, VAULT, Lab
 
 
 def contains(buffer: bytearray, text: bytes) -> Callable[[], bool]:
@@ -19,7 +20,7 @@ async def test_typed_command_output_arrives_and_exit_closes_cleanly(lab: Lab) ->
     shell = ShellSession(lab.api, SHELL, on_output=output.extend, on_state=states.append)
     await shell.start()
     shell.send_input(b"echo $((6*7))\r")
-    await wait_for(lambda: b"42" in output)
+    await eventually(lambda: b"42" in output)
     shell.send_input(b"exit\r")
     end = await shell.wait()
     assert end.ok
@@ -32,10 +33,10 @@ async def test_size_is_sent_first_and_on_every_resize(lab: Lab) -> None:
     shell = ShellSession(lab.api, SHELL, on_output=output.extend, size=(132, 43))
     await shell.start()
     shell.send_input(b"stty size\r")
-    await wait_for(lambda: b"43 132" in output)
+    await eventually(lambda: b"43 132" in output)
     shell.resize(80, 25)
     shell.send_input(b"stty size\r")
-    await wait_for(lambda: b"25 80" in output)
+    await eventually(lambda: b"25 80" in output)
     await shell.terminate()
 
 
@@ -54,7 +55,7 @@ async def test_kms_encrypted_shell_answers_the_data_key_request(lab: Lab) -> Non
     shell = ShellSession(lab.api, VAULT, on_output=output.extend)
     await shell.start()
     shell.send_input(b"echo sealed-$((2+3))\r")
-    await wait_for(lambda: b"sealed-5" in output)
+    await eventually(lambda: b"sealed-5" in output)
     assert "KMS" in shell.customer_message
     await shell.terminate()
 
@@ -67,7 +68,7 @@ async def test_many_shells_share_one_loop_without_crosstalk(lab: Lab) -> None:
     for index, shell in enumerate(shells):
         shell.send_input(f"echo tab-$(({index}*11))\r".encode())
     for index, out in enumerate(outputs):
-        await wait_for(contains(out, f"tab-{index * 11}".encode()))
+        await eventually(contains(out, f"tab-{index * 11}".encode()))
         others = {f"tab-{i * 11}\r".encode() for i in range(5) if i != index}
         assert not any(other in out for other in others)
     for shell in shells:
