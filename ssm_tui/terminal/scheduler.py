@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
 from collections.abc import Callable
@@ -14,6 +15,15 @@ SLICE_BYTES = 8192
 """The most one tab parses before the scheduler looks at the others again."""
 TYPED_RECENTLY = 2.0
 """Seconds a tab stays favoured after a key was typed into it."""
+INTERACTIVE_BUDGET = 0.001
+"""The longest parsing run between yields while someone types: each hop of a keystroke
+(key event, input message, echo, repaint) waits for the parser at most about this long."""
+INTERACTIVE_SLICE = 2048
+"""The background slice while someone types, so one slice never outlasts that budget."""
+HOLD_SECONDS = 0.02
+"""After a keystroke, and when its echo arrives, background tabs wait this long so the
+event loop is free for the key's way to the remote side and the echo's way to the
+screen.  Holds never cover more than half of the time, so floods still make progress."""
 
 
 @dataclass(eq=False)
@@ -48,6 +58,10 @@ class ParseScheduler:
         self._visible: ParseQueue | None = None
         self._next = 0
         self._wakeup = asyncio.Event()
+        self._typed_until = float("-inf")
+        """Until when some tab counts as recently typed into."""
+        self._hold_until = float("-inf")
+        self._next_hold = float("-inf")
 
     def add(self, terminal: Terminal, on_parsed: Callable[[], None]) -> ParseQueue:
         """Register a tab; ``on_parsed`` runs after each slice parsed into its terminal."""
@@ -56,7 +70,9 @@ class ParseScheduler:
         return queue
 
     def remove(self, queue: ParseQueue) -> None:
-        """Forget a closed tab and its unparsed output."""
+        """Forget a closed tab and its unparsed output (again: nothing happens)."""
+        if queue not in self._queues:
+            return
         self._queues.remove(queue)
         if self._visible is queue:
             self._visible = None
@@ -66,26 +82,54 @@ class ParseScheduler:
         if data:
             queue.pending.append(data)
             queue.pending_bytes += len(data)
+            if queue.typed_at > float("-inf") and queue.typed_at + TYPED_RECENTLY > self._clock():
+                self._hold(self._clock())  # likely the echo: let it reach the screen first
             self._wakeup.set()
 
     def show(self, queue: ParseQueue | None) -> None:
         """Mark the tab the user is looking at."""
         self._visible = queue
 
+    @property
+    def visible(self) -> ParseQueue | None:
+        """The tab marked with ``show``."""
+        return self._visible
+
     def typed(self, queue: ParseQueue, *, now: float) -> None:
         """Note that the user typed into a tab, favouring its echo."""
         queue.typed_at = now
+        self._typed_until = max(self._typed_until, now + TYPED_RECENTLY)
+        self._hold(now)
+
+    def _hold(self, now: float) -> None:
+        """Hold background tabs for a moment, unless holds took half the time lately."""
+        if now >= self._next_hold:
+            self._hold_until = now + HOLD_SECONDS
+            self._next_hold = now + 2 * HOLD_SECONDS
+        self._wakeup.set()
+
+    def holding(self, now: float) -> bool:
+        """Whether background tabs are held (a keystroke or its echo is on its way)."""
+        return now < self._hold_until
+
+    def interactive(self, now: float) -> bool:
+        """Whether a key was typed into any tab recently (echo latency matters now)."""
+        return now < self._typed_until
 
     @property
     def pending_bytes(self) -> int:
         """Unparsed bytes over all tabs."""
         return sum(queue.pending_bytes for queue in self._queues)
 
+    def _favoured(self, queue: ParseQueue, now: float) -> bool:
+        return queue is self._visible or now - queue.typed_at < TYPED_RECENTLY
+
     def _round(self, now: float) -> list[ParseQueue]:
         """The busy tabs one round serves: visible, typed into, then one background tab.
 
         Favoured tabs get a slice every round; background tabs take turns, so a flood in
-        one of them delays the others by one slice at most.
+        one of them delays the others by one slice at most.  While a hold lasts,
+        background tabs wait.
         """
         favoured: list[ParseQueue] = []
         background: list[ParseQueue] = []
@@ -98,22 +142,41 @@ class ParseScheduler:
                 favoured.append(queue)
             else:
                 background.append(queue)
-        if background:
+        if background and not self.holding(now):
             self._next = (self._next + 1) % len(background)
             favoured.append(background[self._next])
         return favoured
 
-    def run_round(self, *, now: float) -> int:
-        """Parse one slice for each tab this round serves; return the bytes parsed."""
-        return sum(self._parse_slice(queue) for queue in self._round(now))
+    def _runnable(self, now: float) -> bool:
+        """Whether a round at ``now`` would parse anything."""
+        holding = self.holding(now)
+        return any(
+            queue.pending_bytes and (not holding or self._favoured(queue, now))
+            for queue in self._queues
+        )
 
-    def _parse_slice(self, queue: ParseQueue) -> int:
-        """Parse up to ``slice_bytes`` of one tab's queue."""
+    def run_round(self, *, now: float) -> int:
+        """Parse one slice for each tab this round serves; return the bytes parsed.
+
+        While someone types, tabs neither typed into nor visible get smaller slices.
+        """
+        limit = self.slice_bytes
+        if self.interactive(now):
+            limit = min(limit, INTERACTIVE_SLICE)
+        total = 0
+        for queue in self._round(now):
+            total += self._parse_slice(
+                queue, self.slice_bytes if self._favoured(queue, now) else limit
+            )
+        return total
+
+    def _parse_slice(self, queue: ParseQueue, limit: int) -> int:
+        """Parse up to ``limit`` bytes of one tab's queue."""
         taken = 0
         pending = queue.pending
-        while pending and taken < self.slice_bytes:
+        while pending and taken < limit:
             chunk = pending.popleft()
-            room = self.slice_bytes - taken
+            room = limit - taken
             if len(chunk) > room:
                 pending.appendleft(chunk[room:])
                 chunk = chunk[:room]
@@ -124,12 +187,23 @@ class ParseScheduler:
         return taken
 
     async def run(self) -> None:
-        """Parse forever, yielding to the event loop after every time budget."""
+        """Parse forever, yielding to the event loop after every time budget (a shorter
+        one while someone types); sleep while nothing can be parsed."""
+        clock = self._clock
         while True:
-            await self._wakeup.wait()
-            self._wakeup.clear()
-            while self.pending_bytes:
-                deadline = self._clock() + self.budget_seconds
-                while self.pending_bytes and self._clock() < deadline:
-                    self.run_round(now=self._clock())
-                await asyncio.sleep(0)
+            now = clock()
+            if not self._runnable(now):
+                # Nothing pending, or only held background output: wait for more output,
+                # a keystroke, or the end of the hold.
+                self._wakeup.clear()
+                timeout = self._hold_until - now if self.pending_bytes else None
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wakeup.wait(), timeout)
+                continue
+            budget = self.budget_seconds
+            if self.interactive(now):
+                budget = min(budget, INTERACTIVE_BUDGET)
+            deadline = now + budget
+            while self.run_round(now=now) and (now := clock()) < deadline:
+                pass
+            await asyncio.sleep(0)

@@ -14,7 +14,13 @@ from pyte import modes as mo
 from pyte.screens import Char, Cursor, Margins, StaticDefaultDict, wcwidth
 
 from ssm_tui.terminal import modes
-from ssm_tui.terminal.scrollback import Scrollback, StoredLine, compact_row, compact_segments
+from ssm_tui.terminal.scrollback import (
+    Scrollback,
+    StoredLine,
+    compact_row,
+    compact_segments,
+    styled,
+)
 
 _ASCII_RUNS = re.compile(r"[ -~]+|[^ -~]+")
 _INTERN_LIMIT = 4096
@@ -66,6 +72,8 @@ class TerminalScreen(pyte.Screen):
         self.version = 0
         self.title_version = 0
         self._tables: dict[Char, _CharTable] = {}
+        # id(attrs) -> (attrs, its table's lookup): skips hashing the attributes per run.
+        self._tables_by_id: dict[int, tuple[Char, Callable[[str], Char]]] = {}
         self._sgr_memo: dict[tuple[Char, bool, tuple[int, ...]], Char] = {}
         self._sgr_text_memo: dict[tuple[int, str], tuple[Char, Char]] = {}
         self._main_buffer: dict[int, Row] | None = None
@@ -237,24 +245,50 @@ class TerminalScreen(pyte.Screen):
         straight off are stored compactly without ever becoming screen cells.
         """
         columns = self.columns
+        cursor = self.cursor
+        memo = self._sgr_text_memo
+        sgr = self.sgr
+        attrs = cursor.attrs
         rows: list[list[tuple[Char, str]]] = []
+        add_row = rows.append
         for parts in lines:
+            if len(parts) == 1:  # no SGR in the line
+                part = parts[0]
+                if len(part) <= columns:
+                    add_row([(attrs, part)] if part else [])
+                    continue
             row: list[tuple[Char, str]] = []
             used = 0
-            for index, part in enumerate(parts):
-                if index % 2:
-                    self.sgr(part)
+            odd = False
+            for part in parts:
+                if odd:
+                    odd = False
+                    # SGR, memoised on (attrs, parameters) as in ``sgr`` (DECSCNM is off).
+                    found = memo.get((id(attrs), part))
+                    if found is not None and found[0] is attrs:
+                        attrs = found[1]
+                    else:
+                        cursor.attrs = attrs
+                        sgr(part)
+                        attrs = cursor.attrs
                     continue
-                attrs = self.cursor.attrs
+                odd = True
+                if not part:
+                    continue
+                if used + len(part) <= columns:
+                    row.append((attrs, part))
+                    used += len(part)
+                    continue
                 while part:
                     if used == columns:
-                        rows.append(row)
+                        add_row(row)
                         row, used = [], 0
                     take = part[: columns - used]
                     row.append((attrs, take))
                     used += len(take)
                     part = part[len(take) :]
-            rows.append(row)
+            add_row(row)
+        cursor.attrs = attrs
         self._scroll_in(rows)
 
     def _scroll_in(self, rows: list[list[tuple[Char, str]]]) -> None:
@@ -281,10 +315,8 @@ class TerminalScreen(pyte.Screen):
             new_leaving = count - leaving
             if skip:
                 self.scrollback.skip(skip)
-            for row_segments in rows[skip:new_leaving]:
-                stored.append(compact_segments(row_segments))
-            for line in stored:
-                self.scrollback.append(line)
+            stored += map(compact_segments, rows[skip:new_leaving])
+            self.scrollback.extend(stored)
         remaining = [screen_rows[y] for y in range(leaving, bottom)]
         staying = rows[max(0, count - bottom) :]
         buffer.clear()
@@ -297,14 +329,19 @@ class TerminalScreen(pyte.Screen):
         compacted = self._compacted
         if len(compacted) > 4 * self.lines:
             compacted.clear()
+        by_id = self._tables_by_id
         for segments in staying:
             if segments:
                 cells = buffer[y]
-                x = 0
+                chars: list[Char] = []
                 for attrs, piece in segments:
-                    lookup = self._table(attrs).__getitem__
-                    cells.update(zip(range(x, x + len(piece)), map(lookup, piece), strict=False))
-                    x += len(piece)
+                    entry = by_id.get(id(attrs))
+                    if entry is None or entry[0] is not attrs:
+                        if len(by_id) > _INTERN_LIMIT:
+                            by_id.clear()
+                        entry = by_id[id(attrs)] = (attrs, self._table(attrs).__getitem__)
+                    chars += map(entry[1], piece)
+                cells.update(enumerate(chars))
                 if keep:
                     compacted[id(cells)] = (cells, self.version, compact_segments(segments))
             y += 1
@@ -374,6 +411,8 @@ class TerminalScreen(pyte.Screen):
         for _ in range(max(0, excess)):
             self._shift_up(self.buffer, keep=not self.alternate)
         self.cursor.y = max(0, self.cursor.y - max(0, excess))
+        if lines > self.lines and not self.alternate:
+            self._pull_down(min(lines - self.lines, len(self.scrollback)))
         for buffer in (self.buffer, self._main_buffer):
             if buffer is None:
                 continue
@@ -388,9 +427,53 @@ class TerminalScreen(pyte.Screen):
         self.lines, self.columns = lines, columns
         self.margins = None
         self.cursor.x = min(self.cursor.x, columns - 1)
-        self.row_versions = [0] * lines
         self.version += 1
+        self.row_versions = [self.version] * lines
         self.dirty.update(range(lines))
+
+    def _pull_down(self, count: int) -> None:
+        """Bring the newest ``count`` scrollback lines back above the screen's rows.
+
+        A taller window shows earlier output again instead of blank rows, as xterm does;
+        the cursor and every row move down by ``count``.
+        """
+        if count <= 0:
+            return
+        buffer = self.buffer
+        moved = dict(buffer)
+        buffer.clear()
+        for y, row in moved.items():
+            buffer[y + count] = row
+        for y in reversed(range(count)):
+            row = self._row_from(self.scrollback.pop())
+            if row:
+                buffer[y] = row
+        self.cursor.y += count
+        self.savepoints = [_moved(point, count) for point in self.savepoints]
+        if self._alt_cursor is not None:
+            self._alt_cursor = (_moved(self._alt_cursor[0], count), self._alt_cursor[1])
+
+    def _row_from(self, line: StoredLine) -> Row:
+        """Screen cells showing a stored line again (wide characters take two cells)."""
+        text, spans = styled(line)
+        row: Row = StaticDefaultDict(self.default_char)
+        x = 0
+        position = 0
+        last = -1
+        for length, style in spans:
+            lookup = self._table(style._replace(data=" ")).__getitem__
+            for char in text[position : position + length]:
+                width = wcwidth(char)
+                if width < 1 and last >= 0:  # a combining mark joins the previous cell
+                    row[last] = row[last]._replace(data=row[last].data + char)
+                    continue
+                row[x] = lookup(char)
+                last = x
+                if width == 2:
+                    row[x + 1] = lookup("")
+                x += max(1, width)
+            position += length
+        return row
 
     def _shift_up(self, buffer: dict[int, Row], *, keep: bool) -> None:
         if keep:
@@ -504,6 +587,14 @@ class TerminalScreen(pyte.Screen):
     def report_secondary_attributes(self) -> None:
         """DA2 (``CSI > c``): answer as an xterm-compatible VT220 would."""
         self.write_process_input("\x1b[>1;10;0c")
+
+
+def _moved(point: Any, count: int) -> Any:
+    """A saved cursor (pyte Savepoint or Cursor) ``count`` rows lower."""
+    cursor = point.cursor if hasattr(point, "cursor") else point
+    moved = copy.copy(cursor)
+    moved.y = cursor.y + count
+    return point._replace(cursor=moved) if hasattr(point, "cursor") else moved
 
 
 def _tolerant(name: str, arity: int) -> Callable[..., None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Hashable
 
+from rich.cells import cell_len
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
@@ -19,7 +20,8 @@ from textual.widget import Widget
 from ssm_tui.terminal.keys import encode_key, encode_paste
 from ssm_tui.terminal.modes import CursorShape, MouseTracking
 from ssm_tui.terminal.mouse import MouseAction, MouseEvent, encode_mouse, wants
-from ssm_tui.terminal.scrollback import CellStyle, Span
+from ssm_tui.terminal.scheduler import ParseQueue, ParseScheduler
+from ssm_tui.terminal.scrollback import CellStyle, Span, cells_to_chars
 from ssm_tui.terminal.terminal import Terminal
 
 _ANSI = {
@@ -35,7 +37,13 @@ _ANSI = {
 _ANSI.update({"bright" + name: number + 8 for name, number in list(_ANSI.items())})
 _ANSI["bfightmagenta"] = 13  # pyte's spelling of SGR 105
 _FRAME_SECONDS = 1 / 60
+_LAZY_FRAME_SECONDS = 0.05
+"""How long a key's own repaint (cursor back on, selection cleared) may wait for the echo,
+which repaints them anyway: painting them first would delay the echo by a frame."""
 _WHEEL_LINES = 3
+_BLOCK_CURSOR = Style(reverse=True)
+_UNDERLINE_CURSOR = Style(underline=True)
+_BAR = "\u258f"  # LEFT ONE EIGHTH BLOCK: a thin bar on a blank cell
 
 
 def _color(name: str) -> Color | None:
@@ -68,6 +76,13 @@ class TerminalView(Widget, can_focus=True):
 
     RELEASE_KEY = "ctrl+right_square_bracket"
     SCROLL_KEYS = ("shift+pageup", "shift+pagedown")
+    BLINK_SECONDS = 0.5
+    """Half a blink period.  Only the focused view blinks its cursor (one timer per app),
+    and not in headless apps (tests, snapshots) unless ``blink_when_headless`` is set."""
+    BLINK_TIMEOUT = 10.0
+    """Seconds without a key after which the cursor stops blinking and stays on (as GTK
+    terminals do), so an idle focused tab wakes nothing up."""
+    blink_when_headless = False
 
     DEFAULT_CSS = """
     TerminalView {
@@ -129,18 +144,49 @@ class TerminalView(Widget, can_focus=True):
         self.scroll_back = 0
         """How many lines the view is scrolled up from the live screen."""
         self._strips: LRUCache[Hashable, Strip] = LRUCache(1024)
-        self._styles: dict[tuple[object, ...], Style] = {}
+        self._styles: dict[int, tuple[CellStyle, Style]] = {}
+        """id(cell style) -> (cell style, Rich style over ``_base``); styles are shared."""
+        self._base: Style | None = None
+        """``rich_style``, which walks every ancestor: kept until styles change."""
         self._shown: list[Hashable] = []
         self._frame_timer: Timer | None = None
+        self._frame_lazy = False
+        """Whether the pending frame timer is a lazy one that any other frame preempts."""
         self._last_frame = 0.0
         self._title_version = self.terminal.title_version
         self._scrollback_total = self.terminal.screen.scrollback.total
         self._cursor_on = True
+        self._blink_timer: Timer | None = None
+        self._key_at = 0.0
+        """When the view was last focused or typed into (the blink timeout's start)."""
+        self._on_screen = False
+        """Whether the compositor shows the view (Show/Hide); hidden views skip frames."""
+        self._scheduler: ParseScheduler | None = None
+        self._queue: ParseQueue | None = None
         self._selection: tuple[tuple[int, int], tuple[int, int]] | None = None
         self._selecting = False
         self._buttons_down = False
 
     # -- output from the remote side ---------------------------------------------------------
+
+    def attach(self, scheduler: ParseScheduler) -> ParseQueue:
+        """Have ``scheduler`` parse this view's output; pass its output to
+        ``scheduler.receive(queue, data)`` with the queue returned.
+
+        Same as ``scheduler.add(view.terminal, view.parsed)``, and besides the view tells
+        the scheduler when it is typed into (at the key, before ``Input`` is delivered)
+        and when it is the tab on screen, and leaves the scheduler when unmounted.
+        """
+        self._scheduler = scheduler
+        self._queue = scheduler.add(self.terminal, self.parsed)
+        if self._on_screen:
+            scheduler.show(self._queue)
+        return self._queue
+
+    @property
+    def queue(self) -> ParseQueue | None:
+        """The scheduler queue ``attach`` made, if any."""
+        return self._queue
 
     def feed(self, data: bytes) -> None:
         """Parse output from the remote side now and schedule a repaint."""
@@ -164,17 +210,33 @@ class TerminalView(Widget, can_focus=True):
         self._scrollback_total = total
         self._schedule_frame()
 
-    def _schedule_frame(self) -> None:
-        """Repaint at most 60 times a second, coalescing everything in between."""
-        if self._frame_timer is not None or not self.is_mounted:
+    def _schedule_frame(self, *, lazy: bool = False) -> None:
+        """Repaint at once if the last frame is old enough, else at most 60 times a second,
+        coalescing everything in between; a view that is not on screen waits for Show.
+
+        A ``lazy`` frame waits a little in case output comes and repaints anyway.
+        """
+        if not self._on_screen or not self.is_mounted:
             return
-        delay = max(0.002, self._last_frame + _FRAME_SECONDS - time.monotonic())
-        self._frame_timer = self.set_timer(delay, self._frame, name="terminal-frame")
+        if self._frame_timer is not None:
+            if lazy or not self._frame_lazy:
+                return
+            self._frame_timer.stop()  # real output preempts a lazy frame
+            self._frame_timer = None
+        delay = self._last_frame + _FRAME_SECONDS - time.monotonic()
+        if lazy:
+            delay = max(delay, _LAZY_FRAME_SECONDS)
+        self._frame_lazy = lazy
+        if delay <= 0:
+            self._frame()
+        else:
+            self._frame_timer = self.set_timer(delay, self._frame, name="terminal-frame")
 
     def _frame(self) -> None:
         self._frame_timer = None
+        self._frame_lazy = False
         self._last_frame = time.monotonic()
-        if not self.display or not self.is_mounted:
+        if not self.display or not self.is_mounted or not self._on_screen:
             return
         keys = self._visible_keys()
         width = self.size.width
@@ -186,6 +248,28 @@ class TerminalView(Widget, can_focus=True):
                     self.refresh(Region(0, y, width, 1))
         self._shown = keys
 
+    def on_show(self) -> None:
+        """Back on screen: repaint everything that changed while hidden."""
+        self._on_screen = True
+        if self._scheduler is not None:
+            self._scheduler.show(self._queue)
+        self._shown = []
+        self.refresh()
+
+    def on_hide(self) -> None:
+        """Off screen (another tab is showing): stop painting until shown again."""
+        self._on_screen = False
+        if self._scheduler is not None and self._scheduler.visible is self._queue:
+            self._scheduler.show(None)
+        if self._frame_timer is not None:
+            self._frame_timer.stop()
+            self._frame_timer = None
+
+    def on_unmount(self) -> None:
+        if self._scheduler is not None and self._queue is not None:
+            self._scheduler.remove(self._queue)
+            self._scheduler = self._queue = None
+
     # -- geometry -----------------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
@@ -196,6 +280,7 @@ class TerminalView(Widget, can_focus=True):
             self.post_message(self.Resized(self, columns, rows))
         self.scroll_back = min(self.scroll_back, self.terminal.scrollback_count)
         self._strips.clear()
+        self._base = None
         self._shown = []
         self.refresh()
 
@@ -230,11 +315,22 @@ class TerminalView(Widget, can_focus=True):
             return None
         return x, terminal.cursor_shape
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base = None
+
+    def _base_style(self) -> Style:
+        base = self._base
+        if base is None:
+            base = self._base = self.rich_style
+            self._styles.clear()
+        return base
+
     def render_line(self, y: int) -> Strip:
         """Render one row, from the strip cache when the line has not changed."""
         index = self._top_line() + y
         width = self.size.width
-        base = self.rich_style
+        base = self._base_style()
         if index >= self.terminal.line_count:
             return Strip.blank(width, base)
         key = (self._row_key(index), width, base)
@@ -246,17 +342,35 @@ class TerminalView(Widget, can_focus=True):
 
     def _render_index(self, index: int, width: int, base: Style) -> Strip:
         text, spans = self.terminal.line(index)
-        segments = list(self._segments(text, spans, base))
+        segments = self._segments(text, spans, base)
         cursor = self._cursor_cell(index)
         selection = self._selection_span(index)
-        strip = Strip(segments).adjust_cell_length(width, base)
+        cells = len(text) if text.isascii() else cell_len(text)
+        if cells <= width:
+            if cells < width:
+                segments.append(Segment(" " * (width - cells), base))
+            strip = Strip(segments, width)
+        else:
+            strip = Strip(segments, cells).crop(0, width)
         if selection is not None:
             strip = self._highlight(strip, selection[0], selection[1], Style(reverse=True))
         if cursor is not None:
             x, shape = cursor
-            look = Style(underline=True) if shape is CursorShape.UNDERLINE else Style(reverse=True)
-            strip = self._highlight(strip, x, x + 1, look)
+            if shape is CursorShape.BLOCK:
+                strip = self._highlight(strip, x, x + 1, _BLOCK_CURSOR)
+            elif shape is CursorShape.BAR and strip.crop(x, x + 1).text == " ":
+                strip = self._bar(strip, x)
+            else:  # an underline, and a bar over a character (a bar cannot share its cell)
+                strip = self._highlight(strip, x, x + 1, _UNDERLINE_CURSOR)
         return strip
+
+    @staticmethod
+    def _bar(strip: Strip, x: int) -> Strip:
+        """Draw a bar cursor on the blank cell ``x``: a thin left-edge block."""
+        width = strip.cell_length
+        before, middle, after = strip.divide([x, x + 1, width])
+        style = next((segment.style for segment in middle if segment.style), None)
+        return Strip.join([before, Strip([Segment(_BAR, style)], 1), after])
 
     @staticmethod
     def _highlight(strip: Strip, start: int, end: int, look: Style) -> Strip:
@@ -271,29 +385,32 @@ class TerminalView(Widget, can_focus=True):
     def _segments(self, text: str, spans: tuple[Span, ...], base: Style) -> list[Segment]:
         segments = []
         position = 0
-        for length, char in spans:
+        styles = self._styles
+        for length, cell in spans:
             piece = text[position : position + length]
             position += length
-            segments.append(Segment(piece, self._style(char, base)))
+            entry = styles.get(id(cell))
+            style = entry[1] if entry is not None and entry[0] is cell else self._style(cell, base)
+            segments.append(Segment(piece, style))
         return segments
 
     def _style(self, cell: CellStyle, base: Style) -> Style:
-        key = (cell, base)
-        style = self._styles.get(key)
-        if style is None:
-            style = base + Style(
-                color=_color(cell.fg),
-                bgcolor=_color(cell.bg),
-                bold=cell.bold or None,
-                italic=cell.italics or None,
-                underline=cell.underscore or None,
-                strike=cell.strikethrough or None,
-                reverse=cell.reverse or None,
-                blink=cell.blink or None,
-            )
-            if len(self._styles) > 4096:
-                self._styles.clear()
-            self._styles[key] = style
+        entry = self._styles.get(id(cell))
+        if entry is not None and entry[0] is cell:
+            return entry[1]
+        style = base + Style(
+            color=_color(cell.fg),
+            bgcolor=_color(cell.bg),
+            bold=cell.bold or None,
+            italic=cell.italics or None,
+            underline=cell.underscore or None,
+            strike=cell.strikethrough or None,
+            reverse=cell.reverse or None,
+            blink=cell.blink or None,
+        )
+        if len(self._styles) > 4096:
+            self._styles.clear()
+        self._styles[id(cell)] = (cell, style)
         return style
 
     # -- focus and keys ---------------------------------------------------------------------------
@@ -304,10 +421,42 @@ class TerminalView(Widget, can_focus=True):
 
     def on_focus(self) -> None:
         self._cursor_on = True
+        self._key_at = time.monotonic()
+        if self._blink_timer is not None:
+            self._blink_timer.reset()
+        elif self.blink_when_headless or not self.app.is_headless:
+            self._blink_timer = self.set_interval(self.BLINK_SECONDS, self._blink, name="blink")
         self._schedule_frame()
 
     def on_blur(self) -> None:
+        if self._blink_timer is not None:
+            self._blink_timer.stop()
+            self._blink_timer = None
+        self._cursor_on = True
         self._schedule_frame()
+
+    def _blink(self) -> None:
+        """Toggle the cursor of the focused view (steady when the program asks for it, and
+        after ``BLINK_TIMEOUT``, when the timer pauses until the next key)."""
+        terminal = self.terminal
+        idle = time.monotonic() - self._key_at >= self.BLINK_TIMEOUT
+        on = not self._cursor_on
+        if idle or not terminal.cursor_blink or not terminal.cursor_visible:
+            on = True
+        if on != self._cursor_on:
+            self._cursor_on = on
+            self._schedule_frame()
+        if idle and self._blink_timer is not None:
+            self._blink_timer.pause()
+
+    def _steady_cursor(self) -> None:
+        """Show the cursor and restart the blink cycle (after a key, as terminals do)."""
+        self._key_at = time.monotonic()
+        if self._blink_timer is not None:
+            self._blink_timer.reset()
+        if not self._cursor_on:
+            self._cursor_on = True
+            self._schedule_frame(lazy=True)
 
     async def on_key(self, event: events.Key) -> None:
         """Send the key to the remote side (scroll keys and the release key excepted)."""
@@ -328,13 +477,23 @@ class TerminalView(Widget, can_focus=True):
             application_keypad=self.terminal.application_keypad,
         )
         if data:
+            self._typed()
             self.scroll_lines(-self.scroll_back)
-            self._selection = None
+            self._steady_cursor()
+            if self._selection is not None:
+                self._selection = None
+                self._schedule_frame(lazy=True)
             self.post_message(self.Input(self, data))
+
+    def _typed(self) -> None:
+        """Tell the scheduler (if attached) to favour this view's echo."""
+        if self._scheduler is not None and self._queue is not None:
+            self._scheduler.typed(self._queue, now=time.monotonic())
 
     def on_paste(self, event: events.Paste) -> None:
         """Send pasted text, bracketed when the remote side asked for it."""
         event.stop()
+        self._typed()
         self.post_message(
             self.Input(self, encode_paste(event.text, bracketed=self.terminal.bracketed_paste))
         )
@@ -443,5 +602,6 @@ class TerminalView(Widget, can_focus=True):
             span = self._selection_span(index)
             assert span is not None
             text, _ = self.terminal.line(index)
-            lines.append(text[span[0] : span[1]].rstrip())
+            first, last = cells_to_chars(text, span[0], span[1])
+            lines.append(text[first:last].rstrip())
         return "\n".join(lines)

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from ssm_tui.terminal.scheduler import ParseQueue, ParseScheduler
+import asyncio
+import contextlib
+import time
+
+from ssm_tui.terminal.scheduler import (
+    HOLD_SECONDS,
+    INTERACTIVE_SLICE,
+    TYPED_RECENTLY,
+    ParseQueue,
+    ParseScheduler,
+)
 from ssm_tui.terminal.terminal import Terminal
 
 
@@ -53,3 +63,111 @@ def test_background_tabs_take_turns() -> None:
     for _ in range(3):
         scheduler.run_round(now=0.0)
     assert sorted(parsed) == ["a", "b", "c"]
+
+
+class FakeClock:
+    def __init__(self, now: float = 0.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_keystroke_holds_background_tabs_briefly() -> None:
+    clock = FakeClock(10.0)
+    scheduler = ParseScheduler(slice_bytes=10, clock=clock)
+    parsed: list[str] = []
+    background = tab(scheduler, parsed, "bg")
+    typed = tab(scheduler, parsed, "typed")
+    scheduler.receive(background, b"y" * 100)
+    scheduler.typed(typed, now=10.0)
+    assert scheduler.holding(10.001)
+    assert scheduler.run_round(now=10.001) == 0  # the echo has the loop to itself
+    scheduler.receive(typed, b"t")
+    scheduler.run_round(now=10.002)
+    assert parsed == ["typed"]
+    assert not scheduler.holding(10.0 + HOLD_SECONDS)
+    scheduler.run_round(now=10.0 + HOLD_SECONDS)
+    assert parsed == ["typed", "bg"]
+
+
+def test_holds_take_at_most_half_of_the_time() -> None:
+    clock = FakeClock(0.0)
+    scheduler = ParseScheduler(slice_bytes=10, clock=clock)
+    parsed: list[str] = []
+    background = tab(scheduler, parsed, "bg")
+    typed = tab(scheduler, parsed, "typed")
+    scheduler.receive(background, b"y" * 1000)
+    now = 0.0
+    held = 0
+    for step in range(200):  # keys (and their echoes) every 5 ms: a key repeat
+        now = step * 0.005
+        clock.now = now
+        scheduler.typed(typed, now=now)
+        scheduler.receive(typed, b"x")
+        held += scheduler.holding(now)
+        scheduler.run_round(now=now)
+    assert held <= 110
+    assert parsed.count("bg") >= 90
+
+
+def test_the_echo_of_a_typed_tab_holds_background_tabs() -> None:
+    clock = FakeClock(5.0)
+    scheduler = ParseScheduler(clock=clock)
+    typed = tab(scheduler, [], "typed")
+    scheduler.typed(typed, now=5.0)
+    clock.now = 5.5  # the first hold is over; the echo comes from far away
+    assert not scheduler.holding(5.5)
+    scheduler.receive(typed, b"x")
+    assert scheduler.holding(5.5)
+    clock.now = 9.0  # long after typing, output is not an echo
+    scheduler.receive(typed, b"y")
+    assert not scheduler.holding(9.0)
+
+
+def test_background_slices_shrink_while_someone_types() -> None:
+    scheduler = ParseScheduler(slice_bytes=8192, clock=FakeClock(0.0))
+    background = tab(scheduler, [], "bg")
+    typed = tab(scheduler, [], "typed")
+    scheduler.receive(background, b"y" * 20_000)
+    assert scheduler.run_round(now=0.0) == 8192
+    scheduler.typed(typed, now=1.0)
+    assert scheduler.interactive(1.5)
+    assert scheduler.run_round(now=1.5) == INTERACTIVE_SLICE
+    assert not scheduler.interactive(1.0 + TYPED_RECENTLY)
+
+
+def test_removing_twice_is_harmless() -> None:
+    scheduler = ParseScheduler()
+    queue = tab(scheduler, [], "a")
+    scheduler.show(queue)
+    scheduler.remove(queue)
+    scheduler.remove(queue)
+    assert scheduler.visible is None
+
+
+async def test_run_parses_everything_and_waits_out_a_hold() -> None:
+    scheduler = ParseScheduler()
+    parsed: list[str] = []
+    background = tab(scheduler, parsed, "bg")
+    typed = tab(scheduler, parsed, "typed")
+    task = asyncio.create_task(scheduler.run())
+    try:
+        scheduler.typed(typed, now=time.monotonic())
+        scheduler.receive(background, b"line\r\n" * 5000)
+        scheduler.receive(typed, b"echo")
+        for _ in range(500):
+            await asyncio.sleep(0.005)
+            if not scheduler.pending_bytes:
+                break
+        assert scheduler.pending_bytes == 0
+        assert parsed[0] == "typed"
+        assert typed.terminal.display[0].startswith("echo")
+        # Idle again: new output still wakes it up.
+        scheduler.receive(background, b"more")
+        await asyncio.sleep(0.05)
+        assert scheduler.pending_bytes == 0
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

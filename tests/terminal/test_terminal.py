@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
 from ssm_tui.terminal.modes import CursorShape, MouseTracking
+from ssm_tui.terminal.scrollback import cells_to_chars
 from ssm_tui.terminal.terminal import Terminal
 
 
@@ -111,6 +114,32 @@ class TestScrollback:
         assert text == "red plain"
         assert [(length, style.fg) for length, style in spans] == [(3, "red"), (6, "default")]
 
+    def test_styled_trailing_blanks_are_kept_default_ones_dropped(self) -> None:
+        terminal = fed(b"ab\x1b[41m  \x1b[0m   \r\n" + b"\r\n" * 4)
+        text, spans = terminal.line(0)
+        assert text == "ab  "
+        assert [(length, style.bg) for length, style in spans] == [(2, "default"), (2, "red")]
+
+    def test_spans_always_cover_the_text(self) -> None:
+        data = "\x1b[1mé\x1b[32m中文\x1b[m x \x1b[44m \x1b[m\r\n".encode() * 6
+        terminal = fed(data)
+        for index in range(terminal.line_count):
+            text, spans = terminal.line(index)
+            assert sum(length for length, _ in spans) == len(text)
+
+    def test_styled_lines_are_stored_as_one_bytes_object(self) -> None:
+        terminal = fed(b"\x1b[31mred\x1b[32mgreen\x1b[m\r\n" + b"\r\n" * 4)
+        stored = terminal.screen.scrollback[0]
+        assert isinstance(stored, bytes)
+        assert sys.getsizeof(stored) < 60
+
+    def test_runs_beyond_16_bits_still_round_trip(self) -> None:
+        terminal = Terminal(70_000, 2, scrollback=10)
+        terminal.feed(b"\x1b[31m" + b"r" * 69_000 + b"\x1b[m!\r\n\r\n\r\n")
+        text, spans = terminal.line(0)
+        assert text == "r" * 69_000 + "!"
+        assert [(length, style.fg) for length, style in spans] == [(69_000, "red"), (1, "default")]
+
     def test_erase_saved_lines_clears_it(self) -> None:
         terminal = fed(b"x\r\n" * 10, b"\x1b[3J")
         assert terminal.scrollback_count == 0
@@ -130,7 +159,35 @@ class TestResize:
         terminal.resize(30, 10)
         terminal.feed(b"ok")
         assert terminal.columns == 30 and terminal.lines == 10
-        assert terminal.scrollback_count >= 1
+        # Growing brought the pushed-out lines back down onto the screen.
+        assert terminal.line(0)[0] == "hello"
+        assert terminal.scrollback_count == 0
+
+    def test_growing_pulls_lines_back_from_the_scrollback(self) -> None:
+        terminal = fed(b"\x1b[31mred\x1b[m one\r\n" + "中文 two\r\n".encode() + b"3\r\n4\r\n5\r\n6")
+        assert terminal.scrollback_count == 2
+        before = [terminal.line(i) for i in range(terminal.line_count)]
+        terminal.resize(20, 7)
+        assert terminal.scrollback_count == 0
+        assert rows(terminal) == ["red one", "中文 two", "3", "4", "5", "6", ""]
+        assert [terminal.line(i) for i in range(6)] == before
+        assert terminal.cursor == (1, 5)
+        terminal.feed(b"!\x1b[2;3H\x1b[Kx")
+        assert rows(terminal)[:2] == ["red one", "中x"]
+        assert rows(terminal)[5] == "6!"
+
+    def test_growing_by_more_than_the_scrollback_leaves_blank_rows_below(self) -> None:
+        terminal = fed(b"1\r\n2\r\n3\r\n4\r\n5")
+        terminal.resize(20, 8)
+        assert rows(terminal) == ["1", "2", "3", "4", "5", "", "", ""]
+        assert terminal.cursor == (1, 4)
+
+    def test_growing_on_the_alternate_screen_pulls_nothing(self) -> None:
+        terminal = fed(b"1\r\n2\r\n3\r\n4\r\n5\x1b[?1049h")
+        terminal.resize(20, 6)
+        assert terminal.scrollback_count == 1
+        terminal.feed(b"\x1b[?1049l")
+        assert rows(terminal)[:4] == ["2", "3", "4", "5"]
 
     def test_zero_size_is_clamped(self) -> None:
         terminal = fed(b"x")
@@ -152,3 +209,29 @@ class TestLineKeys:
         terminal.feed(b"\r\nfive")
         moved = {terminal.line(i)[0]: terminal.line_key(i) for i in range(terminal.line_count)}
         assert all(moved[text] == keys[text] for text in ("two", "three"))
+
+
+class TestCellsToChars:
+    def test_ascii_is_one_character_per_cell(self) -> None:
+        assert cells_to_chars("hello", 1, 3) == (1, 3)
+
+    def test_wide_characters_take_two_cells(self) -> None:
+        text = "a中文b"
+        picked = {
+            (start, end): text[slice(*cells_to_chars(text, start, end))]
+            for start, end in [(0, 1), (1, 3), (2, 3), (3, 5), (4, 6), (0, 99), (6, 9)]
+        }
+        assert picked == {
+            (0, 1): "a",
+            (1, 3): "中",
+            (2, 3): "中",  # the right half of a wide character selects it
+            (3, 5): "文",
+            (4, 6): "文b",
+            (0, 99): "a中文b",
+            (6, 9): "",
+        }
+
+    def test_combining_marks_stay_with_their_character(self) -> None:
+        text = "e\u0301x"
+        assert text[slice(*cells_to_chars(text, 0, 1))] == "e\u0301"
+        assert text[slice(*cells_to_chars(text, 1, 2))] == "x"

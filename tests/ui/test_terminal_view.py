@@ -11,13 +11,17 @@ import signal
 import struct
 import subprocess
 import termios
+import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.widgets import Button
+from textual.strip import Strip
+from textual.widgets import Button, TabbedContent, TabPane
 
+from ssm_tui.terminal.scheduler import ParseScheduler
 from ssm_tui.terminal.terminal import Terminal
 from ssm_tui.ui.terminal_view import TerminalView
 
@@ -228,3 +232,210 @@ class TestSnapshot:
 
     def test_coloured_ls_renders(self, snap_compare: Callable[..., bool]) -> None:
         assert snap_compare(CaptureApp("ls"), terminal_size=(80, 24))
+
+
+class CountingView(TerminalView):
+    """Counts the rows it rendered."""
+
+    def __init__(self, terminal: Terminal, **kwargs: Any) -> None:
+        super().__init__(terminal, **kwargs)
+        self.rendered = 0
+
+    def render_line(self, y: int) -> Strip:
+        self.rendered += 1
+        return super().render_line(y)
+
+
+class TabsApp(App[None]):
+    """Two views in tabs, both attached to one scheduler, as the workspace does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scheduler = ParseScheduler()
+        self.inputs: list[bytes] = []
+        self.typed_when_input_arrived: list[bool] = []
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent():
+            with TabPane("one", id="one"):
+                yield CountingView(Terminal(40, 5), id="first")
+            with TabPane("two", id="two"):
+                yield CountingView(Terminal(40, 5), id="second")
+
+    def on_mount(self) -> None:
+        for view in self.query(CountingView):
+            view.attach(self.scheduler)
+        self.query_one("#first", CountingView).focus()
+        self.run_worker(self.scheduler.run())
+
+    def on_terminal_view_input(self, message: TerminalView.Input) -> None:
+        self.inputs.append(message.data)
+        queue = message.view.queue
+        assert queue is not None
+        self.typed_when_input_arrived.append(time.monotonic() - queue.typed_at < 1)
+
+
+class TestTabs:
+    async def test_hidden_views_do_not_paint_until_shown(self) -> None:
+        app = TabsApp()
+        async with app.run_test(size=(40, 8)) as pilot:
+            first = app.query_one("#first", CountingView)
+            second = app.query_one("#second", CountingView)
+            await pilot.pause()
+            assert app.scheduler.visible is first.queue
+            painted = second.rendered
+            assert second.queue is not None
+            app.scheduler.receive(second.queue, b"hidden output\r\n" * 20)
+            await wait_for(pilot, lambda: app.scheduler.pending_bytes == 0)
+            await pilot.pause()
+            assert second.rendered == painted
+            assert second._frame_timer is None
+            app.query_one(TabbedContent).active = "two"
+            await wait_for(pilot, lambda: second.rendered > painted)
+            assert app.scheduler.visible is second.queue
+            await pilot.pause()
+            rows = [second.render_line(y).text.rstrip() for y in range(second.size.height)]
+            assert rows == ["hidden output"] * (len(rows) - 1) + [""]
+
+    async def test_a_key_marks_the_tab_typed_before_input_is_delivered(self) -> None:
+        app = TabsApp()
+        async with app.run_test(size=(40, 8)) as pilot:
+            await pilot.press("x")
+            await wait_for(pilot, lambda: bool(app.inputs))
+            assert app.inputs == [b"x"]
+            assert app.typed_when_input_arrived == [True]
+
+    async def test_output_repaints_at_once_when_idle(self) -> None:
+        app = TabsApp()
+        async with app.run_test(size=(40, 8)) as pilot:
+            first = app.query_one("#first", CountingView)
+            await pilot.pause(0.05)
+            first.feed(b"now")
+            assert first._frame_timer is None  # painted in place, no 60 Hz timer wait
+            assert first._shown and first._shown[0] == first._row_key(first._top_line())
+
+    async def test_unmounting_leaves_the_scheduler(self) -> None:
+        app = TabsApp()
+        async with app.run_test(size=(40, 8)) as pilot:
+            second = app.query_one("#second", CountingView)
+            queue = second.queue
+            assert queue is not None
+            await second.remove()
+            await pilot.pause()
+            app.scheduler.receive(queue, b"late")
+            assert queue not in app.scheduler._queues
+
+
+class OneView(App[None]):
+    def __init__(self, data: bytes = b"", *, blink: bool = False) -> None:
+        super().__init__()
+        self.data = data
+        self.blink = blink
+
+    def compose(self) -> ComposeResult:
+        view = TerminalView(Terminal(20, 3))
+        view.blink_when_headless = self.blink
+        view.BLINK_SECONDS = 0.02
+        yield Button("elsewhere")
+        yield view
+
+    def on_mount(self) -> None:
+        view = self.query_one(TerminalView)
+        view.feed(self.data)
+        view.focus()
+
+
+class TestCursor:
+    async def test_only_the_focused_view_blinks_and_it_stops_after_a_while(self) -> None:
+        app = OneView(b"$ ", blink=True)
+        async with app.run_test(size=(20, 6)) as pilot:
+            view = app.query_one(TerminalView)
+            view.BLINK_TIMEOUT = 0.5
+            await wait_for(pilot, lambda: view._blink_timer is not None)
+            states = set()
+            for _ in range(40):
+                await pilot.pause(0.01)
+                states.add(view._cursor_on)
+                if len(states) == 2:
+                    break
+            assert states == {True, False}
+            # Past the timeout: steady, and the timer paused (no more wakeups).
+            await wait_for(
+                pilot, lambda: view._cursor_on and not view._blink_timer._active.is_set()
+            )  # type: ignore[union-attr]
+            view.BLINK_TIMEOUT = 10
+            await pilot.press("a")
+            await wait_for(pilot, lambda: not view._cursor_on)
+            await pilot.press("ctrl+right_square_bracket")
+            await wait_for(pilot, lambda: view._blink_timer is None and view._cursor_on)
+
+    async def test_no_blinking_in_headless_apps_by_default(self) -> None:
+        app = OneView(b"$ ")
+        async with app.run_test(size=(20, 6)) as pilot:
+            await pilot.pause(0.1)
+            view = app.query_one(TerminalView)
+            assert view._blink_timer is None and view._cursor_on
+
+    async def test_a_bar_cursor_is_a_thin_bar_on_a_blank_cell(self) -> None:
+        app = OneView(b"\x1b[6 q$ ")
+        async with app.run_test(size=(20, 6)) as pilot:
+            await pilot.pause()
+            view = app.query_one(TerminalView)
+            assert view.render_line(0).text.startswith("$ \u258f")
+            view.feed(b"ab\x1b[D")  # back onto the "b": underlined instead
+            await pilot.pause()
+            strip = view.render_line(0)
+            assert strip.text.startswith("$ ab ")
+            cell = strip.crop(3, 4)
+            assert [segment.style.underline for segment in cell if segment.style] == [True]
+
+    async def test_block_and_underline_cursors(self) -> None:
+        app = OneView(b"$ ")
+        async with app.run_test(size=(20, 6)) as pilot:
+            await pilot.pause()
+            view = app.query_one(TerminalView)
+            styles = [s.style for s in view.render_line(0).crop(2, 3) if s.style]
+            assert styles and styles[0].reverse
+            view.feed(b"\x1b[4 q")
+            await pilot.pause()
+            styles = [s.style for s in view.render_line(0).crop(2, 3) if s.style]
+            assert styles and styles[0].underline and not styles[0].reverse
+
+
+class TestSelection:
+    async def test_selecting_cells_of_wide_characters_copies_the_characters(self) -> None:
+        app = OneView("a中文b c\r\nnext".encode())
+        async with app.run_test(size=(20, 6)) as pilot:
+            view = app.query_one(TerminalView)
+            await pilot.pause()
+            await pilot.mouse_down(view, offset=(1, 0))
+            await pilot.hover(view, offset=(5, 0))
+            await pilot.mouse_up(view, offset=(5, 0))
+            assert view.selected_text() == "中文"
+            assert app.clipboard == "中文"
+
+    async def test_a_selection_across_lines(self) -> None:
+        app = OneView("a中文b c\r\nnext".encode())
+        async with app.run_test(size=(20, 6)) as pilot:
+            view = app.query_one(TerminalView)
+            await pilot.pause()
+            await pilot.mouse_down(view, offset=(3, 0))
+            await pilot.hover(view, offset=(2, 1))
+            await pilot.mouse_up(view, offset=(2, 1))
+            assert view.selected_text() == "文b c\nne"
+
+
+class TestFrames:
+    async def test_a_key_repaints_its_cursor_lazily_and_the_echo_preempts_it(self) -> None:
+        app = OneView(b"$ ")
+        async with app.run_test(size=(20, 6)) as pilot:
+            view = app.query_one(TerminalView)
+            await wait_for(pilot, lambda: view.has_focus)
+            await pilot.pause(0.05)
+            view._cursor_on = False  # as if the key came in the blink's off phase
+            view._steady_cursor()
+            assert view._frame_timer is not None and view._frame_lazy
+            view.feed(b"x")  # the echo: painted at once, with the cursor
+            assert view._frame_timer is None and not view._frame_lazy
+            row = view._shown[0]
+            assert row == view._row_key(view._top_line()) and row[1] is not None
