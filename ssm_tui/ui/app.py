@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
@@ -15,6 +16,7 @@ from ssm_tui.ui.dialogs import ConfirmScreen
 from ssm_tui.ui.fleet_source import FleetSource
 from ssm_tui.ui.forwards_panel import ForwardsPanel
 from ssm_tui.ui.help_screen import HelpScreen, help_sections
+from ssm_tui.ui.session_services import ApiFactory, SessionServices
 from ssm_tui.ui.session_tabs import Reopener
 from ssm_tui.ui.workspace import WorkspaceScreen
 
@@ -22,7 +24,7 @@ from ssm_tui.ui.workspace import WorkspaceScreen
 class SsmTuiApp(App[None]):
     """Browse the fleet, open shells as tabs, watch forwards; quits only when told twice."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "ssm-tui"
     COMMANDS = App.COMMANDS | {WorkspaceCommands}
 
@@ -36,17 +38,33 @@ class SsmTuiApp(App[None]):
     ]
 
     live_sessions: reactive[int] = reactive(0)
-    """Shells and forwards still open; the sessions layer keeps this current."""
+    """Shells and forwards still open; the workspace keeps this current."""
 
-    def __init__(self, source: FleetSource, *, config: Config | None = None) -> None:
+    def __init__(
+        self,
+        source: FleetSource,
+        *,
+        config: Config | None = None,
+        api_factory: ApiFactory | None = None,
+    ) -> None:
         super().__init__()
         self.source = source
         self.config = config or Config()
+        self.services = SessionServices(self.config, api_factory=api_factory)
         self.theme = self.config.theme
         self.set_keymap(dict(self.config.keys))
 
     def get_default_screen(self) -> WorkspaceScreen:
-        return WorkspaceScreen(self.source)
+        return WorkspaceScreen(self.source, self.services)
+
+    def on_workspace_screen_live_sessions_changed(
+        self, event: WorkspaceScreen.LiveSessionsChanged
+    ) -> None:
+        self.live_sessions = event.count
+
+    async def on_unmount(self) -> None:
+        # However the app ends, no session is left running on the remote side.
+        await self.services.close_all()
 
     @property
     def workspace(self) -> WorkspaceScreen:
@@ -81,7 +99,14 @@ class SsmTuiApp(App[None]):
             self.exit()
             return
         question = f"{live} session{'s are' if live > 1 else ' is'} live. Quit and close them?"
-        self.push_screen(
-            ConfirmScreen(question, yes="Quit", no="Stay"),
-            lambda yes: self.exit() if yes else None,
-        )
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.notify("Closing sessions…", timeout=10)
+                self.run_worker(self._close_and_exit(), group="quit", exclusive=True)
+
+        self.push_screen(ConfirmScreen(question, yes="Quit", no="Stay"), answer)
+
+    async def _close_and_exit(self) -> None:
+        await self.services.close_all()
+        self.exit()

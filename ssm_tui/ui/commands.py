@@ -8,6 +8,8 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ssm_tui.ui.fleet_browser import FleetBrowser
+from ssm_tui.ui.forwards_panel import ForwardsPanel
+from ssm_tui.ui.session_tab import SessionTab
 
 Command = tuple[str, str, Callable[[], object]]
 
@@ -47,6 +49,31 @@ class WorkspaceCommands(Provider):
             "Show or hide the port forwards",
             partial(run, "toggle_forwards"),
         )
+        for panel in screen.query(ForwardsPanel):
+            yield (
+                "Focus forwarding panel",
+                "Show the port forwards and move the cursor there (x stop, r restart, c copy)",
+                partial(run, "focus_forwards"),
+            )
+            if panel.highlighted is not None:
+                yield ("Stop forward", "Stop the highlighted port forward", panel.action_stop)
+                yield (
+                    "Restart forward",
+                    "Restart the highlighted port forward on the same local port",
+                    panel.action_restart,
+                )
+                yield (
+                    "Copy forward address",
+                    "Copy the highlighted forward's local address",
+                    panel.action_copy_address,
+                )
+        for tab in screen.query(SessionTab):
+            if tab.display and not tab.live:
+                yield (
+                    f"Reconnect {tab.node.label}",
+                    "Start a new session in the ended tab",
+                    tab.connect,
+                )
         yield ("Next tab", "Show the tab to the right", partial(run, "next_tab"))
         yield ("Previous tab", "Show the tab to the left", partial(run, "previous_tab"))
         yield ("Close tab", "Close the active session tab", partial(run, "close_tab"))

@@ -206,7 +206,9 @@ class FleetBrowser(Vertical):
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
         self._typing_filter = False
-        self.table.focus()
+        # After the refresh: typed ahead in one burst ("/web-1⏎"), the filter's own focus
+        # (it waits for the filter to be laid out) would otherwise land after this one.
+        self.call_after_refresh(self.table.focus)
 
     # -- actions --------------------------------------------------------------------------
 

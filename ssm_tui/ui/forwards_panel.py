@@ -67,11 +67,15 @@ class ForwardsPanel(Vertical):
 
     | Key(s) | Description |
     | :- | :- |
-    | x | Stop the highlighted forward. |
+    | x | Stop the highlighted forward (on a stopped one: remove its row). |
+    | r | Restart the highlighted forward on the same local port. |
+    | c | Copy the highlighted forward's local address. |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x", "stop", "Stop forward", id="ssm-tui.stop-forward"),
+        Binding("r", "restart", "Restart forward", id="ssm-tui.restart-forward"),
+        Binding("c", "copy_address", "Copy address", id="ssm-tui.copy-forward"),
     ]
 
     class StopRequested(Message):
@@ -80,6 +84,17 @@ class ForwardsPanel(Vertical):
         def __init__(self, key: str) -> None:
             super().__init__()
             self.key = key
+
+    class RestartRequested(Message):
+        """The user asked to restart the forward whose row key is ``key``."""
+
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._rows: dict[str, ForwardRow] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("Port forwards", classes="panel-title")
@@ -101,20 +116,37 @@ class ForwardsPanel(Vertical):
         """Show exactly ``rows``: existing rows update in place, others are added or removed."""
         table: DataTable[str | Text] = self.query_one(DataTable)
         wanted = {row.key: row for row in rows}
+        self._rows = wanted
         for key in [str(k.value) for k in table.rows if k.value not in wanted]:
             table.remove_row(key)
         for key, row in wanted.items():
             if key in table.rows:
                 for column, cell in zip(COLUMNS, row.cells(), strict=True):
                     if table.get_cell(key, column) != cell:
-                        table.update_cell(key, column, cell)
+                        table.update_cell(key, column, cell, update_width=True)
             else:
                 table.add_row(*row.cells(), key=key)
         table.display = bool(wanted)
         self.query_one("#no-forwards").display = not wanted
 
-    def action_stop(self) -> None:
+    @property
+    def highlighted(self) -> ForwardRow | None:
+        """The row under the cursor, if any."""
         table = self.query_one(DataTable)
-        if table.row_count:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-            self.post_message(self.StopRequested(str(key.value)))
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return self._rows.get(str(key.value))
+
+    def action_stop(self) -> None:
+        if (row := self.highlighted) is not None:
+            self.post_message(self.StopRequested(row.key))
+
+    def action_restart(self) -> None:
+        if (row := self.highlighted) is not None:
+            self.post_message(self.RestartRequested(row.key))
+
+    def action_copy_address(self) -> None:
+        if (row := self.highlighted) is not None:
+            self.app.copy_to_clipboard(row.local)
+            self.notify(f"Copied {row.local}", timeout=2, markup=False)

@@ -6,12 +6,17 @@ import asyncio
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+
+from textual.app import App
+from textual.pilot import Pilot
 
 from ssm_tui.emulator import EmulatorThread
 from ssm_tui.emulator.client_config import CLEARED_VARIABLES, write_client_files
 from ssm_tui.ui.app import SsmTuiApp
 from ssm_tui.ui.fleet_source import DiscoverySource, Scope
+from ssm_tui.ui.session_tab import SessionTab
 
 SIZE = (160, 45)
 DEMO_SCOPE = Scope(
@@ -21,18 +26,72 @@ DEMO_SCOPE = Scope(
 
 
 async def take(directory: Path) -> list[Path]:
-    """Save browser.svg and help.svg into ``directory``; return their paths."""
+    """Save the browser, shells, forwards, dialog and help screenshots; return their paths."""
     app = SsmTuiApp(DiscoverySource(DEMO_SCOPE, known_profiles=("prod", "staging")))
-    saved = []
+    saved: list[Path] = []
+
+    def save(name: str) -> None:
+        saved.append(Path(app.save_screenshot(name, str(directory))))
+
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        saved.append(Path(app.save_screenshot("browser.svg", str(directory))))
-        await pilot.press("question_mark")
+        save("browser.svg")
+
+        for name in ("db-primary", "api-1", "web-1"):
+            await _open_shell(pilot, name)
+        await pilot.press(*"uname -a; ls -la /etc | head", "enter")
+        await _until(pilot, lambda: _screen(app).count("ssm-user@web-1") >= 2)
+        save("tabs.svg")
+
+        await pilot.press("alt+1", "escape", "slash", *"web-1", "enter", "f", *"80", "enter")
+        await _until(pilot, lambda: "listening" in str(app.workspace.forwarder.rows()))
+        row = app.workspace.forwarder.rows()[0]
+        port = int(row.local.rsplit(":", 1)[1])
+        for _ in range(3):
+            await _http_get(port)
+        await pilot.press("escape")
+        await _until(pilot, lambda: "web-1" in str(app.forwards.rows) or bool(app.forwards.rows))
+        await pilot.pause(1.2)  # one refresh of the panel's counters
+        save("forwards.svg")
+
+        await pilot.press("slash", *"db", "enter", "f")
         await pilot.pause()
-        saved.append(Path(app.save_screenshot("help.svg", str(directory))))
+        save("new-forward.svg")
+        await pilot.press("escape", "question_mark")
+        await pilot.pause()
+        save("help.svg")
     return saved
+
+
+async def _open_shell(pilot: Pilot[None], name: str) -> None:
+    app = pilot.app
+    await pilot.press("alt+1", "escape", "slash", *name, "enter", "enter")
+    await _until(pilot, lambda: f"ssm-user@{name}" in _screen(app))
+
+
+def _screen(app: App[None]) -> str:
+    tab = app.query(SessionTab).last() if app.query(SessionTab) else None
+    active = getattr(app.focused, "parent", None)
+    if isinstance(active, SessionTab):
+        tab = active
+    return "\n".join(tab.view.terminal.display) if tab is not None else ""
+
+
+async def _until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    for _ in range(500):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise RuntimeError("the demo fleet did not answer in time")
+
+
+async def _http_get(port: int) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"GET / HTTP/1.0\r\nHost: localhost\r\n\r\n")
+    await reader.read()
+    writer.close()
 
 
 def main(argv: list[str]) -> int:

@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from textual import on
+from textual import events, on
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, TabbedContent, TabPane
 
@@ -33,6 +33,7 @@ class SessionTabs(TabbedContent):
         self._ids = itertools.count(1)
         self._reopeners: dict[str, Reopener] = {}
         self._closed_tabs: list[_ClosedTab] = []
+        self._last_focus: dict[str, Widget] = {}
 
     @property
     def pane_ids(self) -> list[str]:
@@ -75,6 +76,7 @@ class SessionTabs(TabbedContent):
         reopen = self._reopeners.pop(pane_id, None)
         if reopen is not None:
             self._closed_tabs.append(_ClosedTab(self.tab_title(pane_id), reopen))
+        self._last_focus.pop(pane_id, None)
         self.remove_pane(pane_id)
         return True
 
@@ -94,9 +96,18 @@ class SessionTabs(TabbedContent):
         """Show the tab ``pane_id`` and focus what is inside it."""
         self.active = pane_id
         pane = self.get_pane(pane_id)
-        for widget in pane.query("*"):
-            if widget.focusable:
+        last = self._last_focus.get(pane_id)
+        candidates = [last] if last is not None else []
+        for widget in [*candidates, *pane.query("*")]:
+            if widget.is_attached and widget.focusable and _shown_within(widget, pane):
                 widget.focus()
+                break
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Coming back to a tab focuses what had focus there (the table, not its filter).
+        for ancestor in event.widget.ancestors:
+            if isinstance(ancestor, TabPane) and ancestor.id is not None:
+                self._last_focus[ancestor.id] = event.widget
                 break
 
     def activate_index(self, index: int) -> None:
@@ -115,3 +126,14 @@ class SessionTabs(TabbedContent):
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         # Tab keys are enabled or disabled by which tab is active (see the screen's check_action).
         self.screen.refresh_bindings()
+
+
+def _shown_within(widget: Widget, pane: Widget) -> bool:
+    """Whether ``widget`` and its ancestors up to ``pane`` are displayed (not hidden)."""
+    node: Widget | None = widget
+    while node is not None and node is not pane:
+        if not node.display:
+            return False
+        parent = node.parent
+        node = parent if isinstance(parent, Widget) else None
+    return True

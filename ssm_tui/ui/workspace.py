@@ -6,20 +6,31 @@ are chosen from keys shell programs do not use (see ``keys.md``).
 
 from __future__ import annotations
 
+import contextlib
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabPane
+from textual.widgets import DataTable, Footer, Header, TabPane
 
-from ssm_tui.ui.dialogs import TitleScreen
+from ssm_tui.aws.nodes import ManagedNode
+from ssm_tui.ui.dialogs import ConfirmScreen, TitleScreen
 from ssm_tui.ui.fleet_browser import FleetBrowser
 from ssm_tui.ui.fleet_source import FleetSource, Scope, ScopedFleetSource
+from ssm_tui.ui.forward_controller import ForwardController
+from ssm_tui.ui.forward_dialog import NewForwardScreen
 from ssm_tui.ui.forwards_panel import ForwardsPanel
 from ssm_tui.ui.region_picker import RegionPicker
+from ssm_tui.ui.session_services import SessionServices
+from ssm_tui.ui.session_tab import SessionTab
 from ssm_tui.ui.session_tabs import FLEET_TAB, SessionTabs
+
+#: Seconds between refreshes of the forwarding panel's counters.
+FORWARD_REFRESH = 1.0
 
 
 class WorkspaceScreen(Screen[None]):
@@ -41,7 +52,6 @@ class WorkspaceScreen(Screen[None]):
             "ctrl+pagedown",
             "next_tab",
             "Next tab",
-            show=False,
             priority=True,
             id="ssm-tui.next-tab",
         ),
@@ -85,9 +95,19 @@ class WorkspaceScreen(Screen[None]):
         Binding("p", "pick_scope", "Profiles and regions", show=False, id="ssm-tui.pick-scope"),
     ]
 
-    def __init__(self, source: FleetSource) -> None:
+    def __init__(self, source: FleetSource, services: SessionServices) -> None:
         super().__init__()
         self._source = source
+        self.services = services
+        self.forwarder = ForwardController(services, self._forwards_changed)
+        self._live = 0
+
+    class LiveSessionsChanged(Message):
+        """Shells and forwards still open: ``count`` (the app shows and asks on quit)."""
+
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -102,6 +122,11 @@ class WorkspaceScreen(Screen[None]):
         self.query_one("#browser NodeTable").focus()
         # List after the first frame is on screen: startup never waits for AWS.
         self.call_after_refresh(self.browser.reload)
+        self.services.run_parser()
+        self.set_interval(FORWARD_REFRESH, self._refresh_forwards, name="forward-counters")
+
+    def on_unmount(self) -> None:
+        self.services.stop_parser()
 
     @property
     def tabs(self) -> SessionTabs:
@@ -123,16 +148,90 @@ class WorkspaceScreen(Screen[None]):
         if isinstance(source, ScopedFleetSource):
             self.sub_title = str(source.scope)
 
-    # -- placeholders until the sessions layer is wired in ---------------------------------
+    # -- shells -----------------------------------------------------------------------------
 
     @on(FleetBrowser.OpenShell)
     def _open_shell(self, event: FleetBrowser.OpenShell) -> None:
-        self.notify(f"Shell on {event.node.label}: sessions are not wired in yet.", markup=False)
+        self.open_shell(event.node)
+
+    def open_shell(self, node: ManagedNode) -> str | None:
+        """Open a tab with a shell on ``node``; None (and a notification) when it is offline."""
+        if node.ping_status and not node.online:
+            self.notify(
+                f"{node.label} is offline (ping status {node.ping_status}).",
+                title="Cannot open a shell",
+                severity="warning",
+                markup=False,
+            )
+            return None
+        services = self.services
+        tab = SessionTab(node, services)
+        return self.tabs.open_tab(tab.title, tab, reopen=lambda: SessionTab(node, services))
+
+    def session_tab(self, pane_id: str | None = None) -> SessionTab | None:
+        """The shell in tab ``pane_id`` (default: the active tab), if it holds one."""
+        pane_id = pane_id or self.tabs.active
+        if not pane_id or pane_id == FLEET_TAB:
+            return None
+        try:
+            return self.tabs.get_pane(pane_id).query_one(SessionTab)
+        except NoMatches:
+            return None
+
+    @on(SessionTab.Changed)
+    def _session_changed(self, event: SessionTab.Changed) -> None:
+        pane = event.tab.parent
+        if isinstance(pane, TabPane) and pane.id is not None and event.tab.is_attached:
+            with contextlib.suppress(NoMatches):  # the tab is being added or already gone
+                self.tabs.set_tab_title(pane.id, event.tab.title)
+        self._count_live()
+
+    def _count_live(self) -> None:
+        shells = sum(tab.live for tab in self.query(SessionTab) if not tab.closed)
+        count = shells + self.forwarder.live_count
+        if count != self._live:
+            self._live = count
+            self.post_message(self.LiveSessionsChanged(count))
+
+    # -- forwards ---------------------------------------------------------------------------
 
     @on(FleetBrowser.NewForward)
     def _new_forward(self, event: FleetBrowser.NewForward) -> None:
-        self.forwards.display = True
-        self.notify(f"Forward via {event.node.label}: sessions are not wired in yet.", markup=False)
+        self.new_forward(event.node)
+
+    def new_forward(self, node: ManagedNode) -> None:
+        """Ask what to forward through ``node`` (the dialog starts it)."""
+
+        def started(key: str | None) -> None:
+            if key is not None:
+                self.forwards.display = True
+                self._refresh_forwards()
+
+        dialog = NewForwardScreen(node, self.browser.snapshot.nodes, self.forwarder.start)
+        self.app.push_screen(dialog, started)
+
+    def _forwards_changed(self) -> None:
+        self._refresh_forwards()
+        self._count_live()
+
+    def _refresh_forwards(self) -> None:
+        for panel in self.query(ForwardsPanel):  # none once the app is closing
+            panel.set_rows(self.forwarder.rows())
+
+    @on(ForwardsPanel.StopRequested)
+    def _stop_forward(self, event: ForwardsPanel.StopRequested) -> None:
+        self.forwarder.stop(event.key)
+
+    @on(ForwardsPanel.RestartRequested)
+    def _restart_forward(self, event: ForwardsPanel.RestartRequested) -> None:
+        self._restart(event.key)
+
+    @work(group="forward-restart")
+    async def _restart(self, key: str) -> None:
+        try:
+            await self.forwarder.restart(key)
+        except Exception as error:  # ForwardError, AwsError: say why, keep going
+            self.notify(str(error), title="Cannot restart", severity="error", markup=False)
 
     # -- actions --------------------------------------------------------------------------
 
@@ -146,7 +245,25 @@ class WorkspaceScreen(Screen[None]):
         self.tabs.activate_index(index)
 
     def action_close_tab(self) -> None:
-        self.tabs.close_tab()
+        pane_id = self.tabs.active
+        tab = self.session_tab(pane_id)
+        if tab is None or not tab.live:
+            self._close_tab(pane_id)
+            return
+        question = f"Close {tab.node.label}? Its session is live and will be terminated."
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._close_tab(pane_id)
+
+        self.app.push_screen(ConfirmScreen(question, yes="Close", no="Keep"), answer)
+
+    def _close_tab(self, pane_id: str) -> None:
+        tab = self.session_tab(pane_id)
+        if tab is not None:
+            tab.close()  # terminates now; unmounting follows
+        self.tabs.close_tab(pane_id)
+        self._count_live()
 
     def action_reopen_tab(self) -> None:
         self.tabs.reopen_tab()
@@ -158,13 +275,23 @@ class WorkspaceScreen(Screen[None]):
             return
 
         def rename(title: str | None) -> None:
-            if title:
+            if not title:
+                return
+            if (shell := self.session_tab(pane_id)) is not None:
+                shell.rename(title)
+            else:
                 tabs.set_tab_title(pane_id, title)
 
-        self.app.push_screen(TitleScreen(tabs.tab_title(pane_id)), rename)
+        shell = self.session_tab(pane_id)
+        current = shell.custom_title or shell.node.label if shell else tabs.tab_title(pane_id)
+        self.app.push_screen(TitleScreen(current), rename)
 
     def action_toggle_forwards(self) -> None:
         self.forwards.display = not self.forwards.display
+
+    def action_focus_forwards(self) -> None:
+        self.forwards.display = True
+        self.forwards.query_one(DataTable).focus()
 
     def action_pick_scope(self) -> None:
         source = self.browser.source

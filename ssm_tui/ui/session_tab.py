@@ -1,0 +1,268 @@
+"""A shell tab: one node's ShellSession shown in a TerminalView, reconnectable in place."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.dom import DOMNode
+from textual.message import Message
+
+from ssm_tui.aws.nodes import ManagedNode
+from ssm_tui.sessions.base import SessionEnd
+from ssm_tui.sessions.shell import ShellSession
+from ssm_tui.terminal.scheduler import ParseQueue
+from ssm_tui.transport.state import CONNECTING, ConnectionState, Phase, ended
+from ssm_tui.ui.session_services import SessionServices
+from ssm_tui.ui.terminal_view import TerminalView
+
+_TITLE_WIDTH = 24
+_REASON_WIDTH = 28
+_RECONNECT_KEYS = (b"\r", b"r")
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, with an ellipsis when cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def state_label(state: ConnectionState, end: SessionEnd | None = None) -> str:
+    """A session state in a few words: ``live``, ``reconnecting (2)``, ``ended (exit 0)``."""
+    if state.phase is Phase.CONNECTING:
+        return "connecting…"
+    if state.phase is Phase.RECONNECTING:
+        return f"reconnecting ({state.attempt})"
+    if state.phase is Phase.ENDED:
+        if end is not None and end.exit_code is not None:
+            return f"ended (exit {end.exit_code})"
+        if end is not None and end.ok:
+            return "ended"  # the reason of a normal end is only "session ... closed"
+        return f"failed: {shorten(state.reason, _REASON_WIDTH)}" if state.reason else "ended"
+    return "live"
+
+
+class ShellView(TerminalView):
+    """A TerminalView that leaves the app's priority keys (tab keys) to the app.
+
+    Textual drops every binding whose key the focused widget claims in
+    ``check_consume_key`` from the binding chain, priority bindings included; a view that
+    claims every key would disable the tab keys and hide them from the footer.
+    """
+
+    _priority: frozenset[str] | None = None
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        if self._priority is None:
+            self._priority = priority_keys(self)
+        return key not in self._priority and super().check_consume_key(key, character)
+
+
+def priority_keys(node: DOMNode) -> frozenset[str]:
+    """The keys of the screen's and the app's priority bindings, after the keymap."""
+    keymap: Mapping[str, str] = node.app._keymap
+    keys: set[str] = set()
+    for namespace in (node.screen, node.app):
+        for key, bindings in namespace._bindings.key_to_bindings.items():
+            for binding in bindings:
+                if not binding.priority:
+                    continue
+                if binding.id and binding.id in keymap:
+                    keys.update(k.strip() for k in keymap[binding.id].split(","))
+                else:
+                    keys.add(key)
+    return frozenset(keys)
+
+
+class SessionTab(Vertical):
+    """A shell on ``node``: keys go to its session, output to its screen, state to its title.
+
+    The screen and scrollback outlive the session: when it ends (``exit``, a failure), a
+    line saying why is written under the output, and enter (or r) starts a new session on
+    the same node in the same tab, below the old output.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | ctrl+] | Hand focus back to the app (tab bar, fleet, panel keys work again). |
+    | enter, r | After the session ended: reconnect in this tab. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # TerminalView handles the key itself; the binding shows it in the footer and help.
+        Binding("ctrl+right_square_bracket", "release_focus", "Release focus"),
+    ]
+
+    class Changed(Message):
+        """The tab's title or state changed (the screen relabels it, recounts live sessions)."""
+
+        def __init__(self, tab: SessionTab) -> None:
+            super().__init__()
+            self.tab = tab
+            self.title = tab.title
+            """The title when the change happened (the tab may have moved on since)."""
+
+    def __init__(self, node: ManagedNode, services: SessionServices) -> None:
+        super().__init__()
+        self.node = node
+        self.services = services
+        self.view: TerminalView = ShellView(services.terminal())
+        self.session: ShellSession | None = None
+        self.state: ConnectionState = CONNECTING
+        self.end: SessionEnd | None = None
+        self.custom_title = ""
+        self.remote_title = ""
+        # The view tells the scheduler when it is on screen or typed into, and leaves it
+        # when unmounted.
+        self._queue = self.view.attach(services.parser)
+        self._early_input: list[bytes] = []  # typed before StartSession answered
+        self._released = False
+
+    def compose(self) -> ComposeResult:
+        yield self.view
+
+    def on_mount(self) -> None:
+        self.connect()
+
+    def on_unmount(self) -> None:
+        self.close()
+
+    # -- what the screen uses -------------------------------------------------------------
+
+    @property
+    def title(self) -> str:
+        """Name (or id, or the title the shell set, or the user's) and state, for the tab."""
+        name = self.custom_title or self.remote_title or self.node.label
+        return f"{shorten(name, _TITLE_WIDTH)} · {state_label(self.state, self.end)}"
+
+    @property
+    def live(self) -> bool:
+        """True from the start of a session until it ends (connecting and reconnecting too)."""
+        return self.session is not None and not self.state.ended
+
+    @property
+    def closed(self) -> bool:
+        """True once the tab was closed (its session is being terminated)."""
+        return self._released
+
+    @property
+    def parse_queue(self) -> ParseQueue:
+        """This tab's queue in the shared parse scheduler (for ``show``)."""
+        return self._queue
+
+    def rename(self, title: str) -> None:
+        """Show ``title`` instead of the node's name (state still follows it)."""
+        self.custom_title = title
+        self.post_message(self.Changed(self))
+
+    def connect(self) -> None:
+        """Start a new session on the node; the screen keeps what the old one showed."""
+        if self.live or self._released:
+            return
+        terminal = self.view.terminal
+        self.end = None
+        self.state = CONNECTING
+        self.session = ShellSession(
+            self.services.api(self.node.pair),
+            self.node.instance_id,
+            on_output=self._output,
+            size=(terminal.columns, terminal.lines),
+            options=self.services.shell_options(),
+            on_state=self._state_seen,
+            on_end=self._ended,
+        )
+        self.post_message(self.Changed(self))
+        self._start(self.session)
+
+    def close(self) -> None:
+        """Terminate the session (in the background); the tab is going away."""
+        if self._released:
+            return
+        self._released = True
+        session = self.session
+        if session is not None and not self.state.ended:
+            self.services.terminate(session)
+
+    # -- session events -------------------------------------------------------------------
+
+    @work(group="session-start")
+    async def _start(self, session: ShellSession) -> None:
+        try:
+            await self.services.start(session)
+        except Exception as error:  # AWS refused (offline, Windows, unknown): show why
+            if session is self.session:
+                self._finish(session, SessionEnd(reason=_one_line(error), ok=False))
+                self.notify(
+                    f"{self.node.label}: {_one_line(error)}",
+                    title="Cannot open a shell",
+                    severity="error",
+                    markup=False,
+                )
+            return
+        early, self._early_input = self._early_input, []
+        for data in early:
+            session.send_input(data)
+
+    def _output(self, data: bytes) -> None:
+        if not self._released:  # a closed tab's view has left the scheduler
+            self.services.parser.receive(self._queue, data)
+
+    def _state_seen(self, state: ConnectionState) -> None:
+        if self.session is None or state.ended:
+            return  # the end is reported by _ended, with the exit code
+        self.state = state
+        self.post_message(self.Changed(self))
+
+    def _ended(self, end: SessionEnd) -> None:
+        if self.session is not None:
+            self._finish(self.session, end)
+
+    def _finish(self, session: ShellSession, end: SessionEnd) -> None:
+        if session is not self.session or self.end is not None:
+            return
+        self.services.forget(session)
+        self.end = end
+        self.state = ended(end.reason)
+        code = f"exit {end.exit_code}, " if end.exit_code is not None else ""
+        hint = f"[session ended: {code}{end.reason} — press enter to reconnect]"
+        # Written into the terminal itself (after any output still queued): it stays in
+        # the scrollback as a record of where one session ended and the next began.
+        self.services.parser.receive(self._queue, f"\r\n\x1b[7m{hint}\x1b[0m\r\n".encode())
+        self.post_message(self.Changed(self))
+
+    # -- view events ----------------------------------------------------------------------
+
+    @on(TerminalView.Input)
+    def _input(self, event: TerminalView.Input) -> None:
+        event.stop()
+        session = self.session
+        if session is None or self.state.ended:
+            if event.data in _RECONNECT_KEYS:
+                self.connect()
+            return
+        if self._early_input or not session.session_id:
+            self._early_input.append(event.data)
+            return
+        session.send_input(event.data)
+
+    @on(TerminalView.Resized)
+    def _resized(self, event: TerminalView.Resized) -> None:
+        event.stop()
+        if self.session is not None:
+            self.session.resize(event.columns, event.rows)
+
+    @on(TerminalView.TitleChanged)
+    def _title_changed(self, event: TerminalView.TitleChanged) -> None:
+        event.stop()
+        self.remote_title = event.title
+        self.post_message(self.Changed(self))
+
+    def action_release_focus(self) -> None:
+        self.screen.focus_next()
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]
