@@ -159,6 +159,9 @@ class PtyShell:
     async def _run(self, sink: BackendSink) -> None:
         assert self._process is not None
         pump = asyncio.create_task(self._pump(sink))
+        # Tracked so that stop() cancels it too before closing the master side: this task's
+        # own cancellation does not reach a shielded pump.
+        self._tasks.append(pump)
         await self._process.wait()
         # Let what the shell printed last reach the client before ending (§9.6: the agent
         # flushes before closing); children still holding the PTY get a short grace.
