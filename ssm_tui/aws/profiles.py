@@ -14,7 +14,6 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-import boto3
 import botocore.client
 import botocore.loaders
 import botocore.session
@@ -23,13 +22,14 @@ from botocore.config import Config
 from ssm_tui.aws.nodes import Pair
 
 if TYPE_CHECKING:
+    import boto3
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_kms import KMSClient
     from mypy_boto3_ssm import SSMClient
     from mypy_boto3_sts import STSClient
 
 #: Builds the boto3 session for a profile (``None`` = the default credential chain).
-SessionFactory = Callable[[str | None], boto3.Session]
+SessionFactory = Callable[[str | None], "boto3.Session"]
 
 # Listing is many small calls; keep retries short so a dead endpoint fails in seconds.
 _CLIENT_CONFIG = Config(
@@ -42,6 +42,10 @@ _CLIENT_CONFIG = Config(
 
 def default_session_factory(profile: str | None) -> boto3.Session:
     """A boto3 session for ``profile``; ``None`` lets boto3 pick ``AWS_PROFILE`` or the default."""
+    # Imported on first use: boto3 (with s3transfer) costs ~80 ms that the app's first
+    # frame should not wait for.
+    import boto3
+
     return boto3.Session(profile_name=profile)
 
 
@@ -63,7 +67,7 @@ def default_region(profile: str | None = None) -> str | None:
     if os.environ.get("AWS_REGION"):
         return os.environ["AWS_REGION"]
     try:
-        region: str | None = boto3.Session(profile_name=profile).region_name
+        region: str | None = default_session_factory(profile).region_name
     except Exception:  # ProfileNotFound and friends: the caller reports the profile itself
         region = None
     return region or None
