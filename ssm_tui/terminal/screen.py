@@ -1,61 +1,22 @@
-"""The screen model: pyte's Screen plus what it lacks, with a fast drawing path."""
+"""The screen model: pyte's Screen with scrollback, resizing and the controls it lacks."""
 
 from __future__ import annotations
 
 import copy
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 import pyte
-from pyte import modes as mo
-from pyte.screens import Char, Cursor, Margins, StaticDefaultDict, wcwidth
+from pyte.screens import Char, Margins, StaticDefaultDict, wcwidth
 
 from ssm_tui.terminal import modes
-from ssm_tui.terminal.scrollback import (
-    Scrollback,
-    StoredLine,
-    compact_row,
-    compact_segments,
-    styled,
-)
-
-_ASCII_RUNS = re.compile(r"[ -~]+|[^ -~]+")
-_INTERN_LIMIT = 4096
-Row = StaticDefaultDict[int, Char]
+from ssm_tui.terminal.controls import XtermControls
+from ssm_tui.terminal.drawing import FastDrawing, Row
+from ssm_tui.terminal.scrollback import Scrollback, StoredLine, compact_row, styled
 
 
-class _CharTable(dict[str, Char]):
-    """Shared Chars of one style, made on first use: drawing reuses them instead of allocating."""
-
-    __slots__ = ("attrs",)
-
-    def __init__(self, attrs: Char) -> None:
-        super().__init__()
-        self.attrs = attrs
-
-    def __missing__(self, data: str) -> Char:
-        char = self[data] = self.attrs._replace(data=data)
-        return char
-
-
-def _drawable(text: str) -> str:
-    """Drop characters that take no cell and combine with nothing (controls, ZWJ, ...).
-
-    pyte's draw stops at the first such character and loses the rest of the run, which makes
-    the screen depend on how the output was chunked; terminals ignore them instead.
-    """
-    kept = [
-        char
-        for char in text
-        if (width := wcwidth(char)) > 0 or (width == 0 and unicodedata.combining(char))
-    ]
-    return "".join(kept) if len(kept) != len(text) else text
-
-
-class TerminalScreen(pyte.Screen):
+class TerminalScreen(FastDrawing, XtermControls, pyte.Screen):
     """A pyte screen with scrollback, the alternate screen, xterm modes and replies.
 
     ``fast=False`` switches off every shortcut (drawing, SGR memo) so the same model can be
@@ -71,15 +32,13 @@ class TerminalScreen(pyte.Screen):
         self.row_versions: list[int] = [0] * max(1, lines)
         self.version = 0
         self.title_version = 0
-        self._tables: dict[Char, _CharTable] = {}
-        # id(attrs) -> (attrs, its table's lookup): skips hashing the attributes per run.
-        self._tables_by_id: dict[int, tuple[Char, Callable[[str], Char]]] = {}
-        self._sgr_memo: dict[tuple[Char, bool, tuple[int, ...]], Char] = {}
-        self._sgr_text_memo: dict[tuple[int, str], tuple[Char, Char]] = {}
-        self._main_buffer: dict[int, Row] | None = None
-        self._alt_cursor: tuple[Cursor, bool] | None = None
-        # Stored forms of rows drawn by draw_block, valid while the row's version holds.
-        self._compacted: dict[int, tuple[Row, int, StoredLine]] = {}
+        self._tables = {}
+        self._tables_by_id = {}
+        self._sgr_memo = {}
+        self._sgr_text_memo = {}
+        self._main_buffer = None
+        self._alt_cursor = None
+        self._compacted = {}
         super().__init__(max(1, columns), max(1, lines))
 
     # -- state -------------------------------------------------------------------------
@@ -122,233 +81,6 @@ class TerminalScreen(pyte.Screen):
                 if 0 <= y < lines:
                     versions[y] = version
             self.dirty.clear()
-
-    # -- drawing -------------------------------------------------------------------------
-
-    def draw(self, data: str) -> None:
-        """Draw text at the cursor; printable ASCII runs are written a row-slice at a time."""
-        if data.isascii() and data.isprintable():
-            if (
-                not self.fast
-                or self.charset
-                or self.g0_charset is not pyte.charsets.LAT1_MAP
-                or mo.IRM in self.mode
-            ):
-                super().draw(data)
-            else:
-                self._draw_ascii(data)
-            return
-        for match in _ASCII_RUNS.finditer(data):
-            piece = match.group()
-            if " " <= piece[0] <= "~":
-                self.draw(piece)
-            else:
-                piece = _drawable(piece)
-                if piece:
-                    super().draw(piece)
-
-    def _table(self, attrs: Char) -> _CharTable:
-        table = self._tables.get(attrs)
-        if table is None:
-            if len(self._tables) > _INTERN_LIMIT:
-                self._tables.clear()
-            table = self._tables[attrs] = _CharTable(attrs)
-        return table
-
-    def _draw_ascii(self, text: str) -> None:
-        """Draw single-width characters exactly as pyte's per-character loop would."""
-        cursor = self.cursor
-        columns = self.columns
-        autowrap = mo.DECAWM in self.mode
-        lookup = self._table(cursor.attrs).__getitem__
-        start, end = 0, len(text)
-        while start < end:
-            x = cursor.x
-            if x >= columns:
-                if x > columns:  # only after an odd resize: let pyte decide
-                    super().draw(text[start:])
-                    return
-                if autowrap:
-                    self.dirty.add(cursor.y)
-                    self.carriage_return()
-                    self.linefeed()
-                    x = cursor.x
-                else:
-                    # Without autowrap every further character lands in the last column.
-                    self.buffer[cursor.y][columns - 1] = lookup(text[end - 1])
-                    cursor.x = columns
-                    break
-            take = min(end - start, columns - x)
-            self.buffer[cursor.y].update(
-                zip(range(x, x + take), map(lookup, text[start : start + take]), strict=False)
-            )
-            cursor.x = x + take
-            start += take
-        self.dirty.add(cursor.y)
-
-    def select_graphic_rendition(self, *attrs: int, **_: Any) -> None:
-        """Set display attributes, memoising each (attrs, parameters) result."""
-        if not self.fast:
-            super().select_graphic_rendition(*attrs)
-            return
-        key = (self.cursor.attrs, mo.DECSCNM in self.mode, attrs)
-        found = self._sgr_memo.get(key)
-        if found is None:
-            super().select_graphic_rendition(*attrs)
-            if len(self._sgr_memo) > _INTERN_LIMIT:
-                self._sgr_memo.clear()
-            self._sgr_memo[key] = self.cursor.attrs
-        else:
-            self.cursor.attrs = found
-
-    def sgr(self, params: str) -> None:
-        """SGR from its raw parameter text (``"1;31"``), memoised on the current attributes."""
-        attrs = self.cursor.attrs
-        key = (id(attrs), params)
-        found = self._sgr_text_memo.get(key)
-        # The memo keeps ``attrs`` alive, so a matching id is the same object.
-        if found is not None and found[0] is attrs and mo.DECSCNM not in self.mode:
-            self.cursor.attrs = found[1]
-            return
-        args = [min(int(p or 0), 9999) for p in params.split(";")] if params else [0]
-        self.select_graphic_rendition(*args)
-        if len(self._sgr_text_memo) > _INTERN_LIMIT:
-            self._sgr_text_memo.clear()
-        self._sgr_text_memo[key] = (attrs, self.cursor.attrs)
-
-    # -- whole lines at once ----------------------------------------------------------------
-
-    def block_ready(self) -> bool:
-        """Whether lines can be drawn in bulk: cursor at column 0 of a blank bottom row."""
-        cursor = self.cursor
-        mode = self.mode
-        margins = self.margins
-        return (
-            self.fast
-            and cursor.x == 0
-            and cursor.y == self.lines - 1
-            and not self.buffer.get(cursor.y)
-            and (margins is None or (margins.top == 0 and margins.bottom == self.lines - 1))
-            and mo.DECAWM in mode
-            and mo.IRM not in mode
-            and mo.LNM not in mode
-            and mo.DECSCNM not in mode
-            and not self.charset
-            and self.g0_charset is pyte.charsets.LAT1_MAP
-        )
-
-    def draw_block(self, lines: list[list[str]]) -> None:
-        """Draw CR LF terminated lines of printable ASCII split by SGR parameter text.
-
-        Each line alternates text and SGR parameters (``re.split`` output).  The result is
-        exactly what drawing, SGR, CR and LF one by one would give, but rows that scroll
-        straight off are stored compactly without ever becoming screen cells.
-        """
-        columns = self.columns
-        cursor = self.cursor
-        memo = self._sgr_text_memo
-        sgr = self.sgr
-        attrs = cursor.attrs
-        rows: list[list[tuple[Char, str]]] = []
-        add_row = rows.append
-        for parts in lines:
-            if len(parts) == 1:  # no SGR in the line
-                part = parts[0]
-                if len(part) <= columns:
-                    add_row([(attrs, part)] if part else [])
-                    continue
-            row: list[tuple[Char, str]] = []
-            used = 0
-            odd = False
-            for part in parts:
-                if odd:
-                    odd = False
-                    # SGR, memoised on (attrs, parameters) as in ``sgr`` (DECSCNM is off).
-                    found = memo.get((id(attrs), part))
-                    if found is not None and found[0] is attrs:
-                        attrs = found[1]
-                    else:
-                        cursor.attrs = attrs
-                        sgr(part)
-                        attrs = cursor.attrs
-                    continue
-                odd = True
-                if not part:
-                    continue
-                if used + len(part) <= columns:
-                    row.append((attrs, part))
-                    used += len(part)
-                    continue
-                while part:
-                    if used == columns:
-                        add_row(row)
-                        row, used = [], 0
-                    take = part[: columns - used]
-                    row.append((attrs, take))
-                    used += len(take)
-                    part = part[len(take) :]
-            add_row(row)
-        cursor.attrs = attrs
-        self._scroll_in(rows)
-
-    def _scroll_in(self, rows: list[list[tuple[Char, str]]]) -> None:
-        """Append rows below the screen (scrolling it) and leave a blank bottom row."""
-        bottom = self.lines - 1
-        count = len(rows)
-        keep = not self.alternate
-        buffer = self.buffer
-        self.flush_dirty()
-        screen_rows = [buffer.get(y) for y in range(bottom)]
-        # Everything scrolls by `count`: old rows first, then the new ones.
-        leaving = min(count, bottom)
-        if keep:
-            limit = self.scrollback.limit
-            total_leaving = count
-            skip = max(0, total_leaving - limit)
-            stored: list[StoredLine] = []
-            for y in range(leaving):
-                if skip:
-                    skip -= 1
-                    self.scrollback.skip(1)
-                    continue
-                stored.append(self._stored(y))
-            new_leaving = count - leaving
-            if skip:
-                self.scrollback.skip(skip)
-            stored += map(compact_segments, rows[skip:new_leaving])
-            self.scrollback.extend(stored)
-        remaining = [screen_rows[y] for y in range(leaving, bottom)]
-        staying = rows[max(0, count - bottom) :]
-        buffer.clear()
-        y = 0
-        for row in remaining:
-            if row is not None:
-                buffer[y] = row
-            y += 1
-        self.version += 1
-        compacted = self._compacted
-        if len(compacted) > 4 * self.lines:
-            compacted.clear()
-        by_id = self._tables_by_id
-        for segments in staying:
-            if segments:
-                cells = buffer[y]
-                chars: list[Char] = []
-                for attrs, piece in segments:
-                    entry = by_id.get(id(attrs))
-                    if entry is None or entry[0] is not attrs:
-                        if len(by_id) > _INTERN_LIMIT:
-                            by_id.clear()
-                        entry = by_id[id(attrs)] = (attrs, self._table(attrs).__getitem__)
-                    chars += map(entry[1], piece)
-                cells.update(enumerate(chars))
-                if keep:
-                    compacted[id(cells)] = (cells, self.version, compact_segments(segments))
-            y += 1
-        versions = self.row_versions
-        del versions[: min(count, len(versions))]
-        versions.extend([self.version] * (self.lines - len(versions)))
-        self.dirty.add(bottom)
 
     # -- scrolling and scrollback ----------------------------------------------------------
 
@@ -485,108 +217,6 @@ class TerminalScreen(pyte.Screen):
             else:
                 buffer[y] = row
         buffer.pop(self.lines - 1, None)
-
-    # -- modes ---------------------------------------------------------------------------
-
-    def set_mode(self, *numbers: int, **kwargs: Any) -> None:
-        """Set modes, including the xterm private ones pyte does not know."""
-        super().set_mode(*numbers, **kwargs)
-        if not kwargs.get("private"):
-            return
-        for number in numbers:
-            if number in modes.TRACKING_MODES:
-                self.mouse_tracking = modes.MouseTracking(number)
-            elif number == modes.CURSOR_BLINK:
-                self.cursor_blink = True
-            elif number in modes.ALT_SCREEN_MODES:
-                self._enter_alternate(save_cursor=number == modes.ALT_SCREEN_1049)
-
-    def reset_mode(self, *numbers: int, **kwargs: Any) -> None:
-        """Reset modes, including the xterm private ones pyte does not know."""
-        super().reset_mode(*numbers, **kwargs)
-        if not kwargs.get("private"):
-            return
-        for number in numbers:
-            if number in modes.TRACKING_MODES and self.mouse_tracking == number:
-                self.mouse_tracking = modes.MouseTracking.OFF
-            elif number == modes.CURSOR_BLINK:
-                self.cursor_blink = False
-            elif number in modes.ALT_SCREEN_MODES:
-                self._leave_alternate(
-                    clear=number != modes.ALT_SCREEN_47,
-                    restore_cursor=number == modes.ALT_SCREEN_1049,
-                )
-
-    def _enter_alternate(self, *, save_cursor: bool) -> None:
-        if save_cursor:
-            self._alt_cursor = (copy.copy(self.cursor), mo.DECAWM in self.mode)
-        if self._main_buffer is None:
-            self._main_buffer = self.buffer
-            self.buffer = self._new_buffer()
-        elif save_cursor:
-            self.buffer.clear()
-        self.dirty.update(range(self.lines))
-
-    def _leave_alternate(self, *, clear: bool, restore_cursor: bool) -> None:
-        if self._main_buffer is not None:
-            if clear:
-                self.buffer.clear()
-            self.buffer = self._main_buffer
-            self._main_buffer = None
-        if restore_cursor and self._alt_cursor is not None:
-            self.cursor, wrap = self._alt_cursor
-            self._alt_cursor = None
-            if wrap:
-                self.mode.add(mo.DECAWM)
-            self.ensure_hbounds()
-            self.ensure_vbounds()
-        self.dirty.update(range(self.lines))
-
-    def keypad_application_mode(self) -> None:
-        """DECKPAM (``ESC =``): the keypad sends application sequences."""
-        self.keypad_application = True
-
-    def keypad_numeric_mode(self) -> None:
-        """DECKPNM (``ESC >``): the keypad sends digits."""
-        self.keypad_application = False
-
-    def set_cursor_style(self, param: int = 0, *_: int, **__: Any) -> None:
-        """DECSCUSR (``CSI Ps SP q``): choose the cursor shape and blinking."""
-        self.cursor_shape, self.cursor_blink = modes.cursor_style(param)
-        self.dirty.add(self.cursor.y)
-
-    # -- titles and replies ----------------------------------------------------------------
-
-    def set_title(self, param: str) -> None:
-        """OSC 0/2: the window title (the tab title)."""
-        if param != self.title:
-            self.title = param
-            self.title_version += 1
-
-    def write_process_input(self, data: str) -> None:
-        """Queue a reply (device status, attributes) for the remote side."""
-        self.reply_chunks.append(data)
-
-    def report_device_status(self, mode: int = 0, *_: int, **__: Any) -> None:
-        """DSR: status and cursor position reports; ``CSI ? 6 n`` is answered too."""
-        if mode == 5:
-            self.write_process_input("\x1b[0n")
-        elif mode == 6:
-            y = self.cursor.y + 1
-            if mo.DECOM in self.mode and self.margins is not None:
-                y -= self.margins.top
-            self.write_process_input(f"\x1b[{y};{min(self.cursor.x, self.columns - 1) + 1}R")
-
-    def cursor_to_line(self, line: int | None = None, *_: int, **__: Any) -> None:
-        """VPA: move to a line, relative to the top margin in origin mode."""
-        self.cursor.y = (line or 1) - 1
-        if mo.DECOM in self.mode and self.margins is not None:
-            self.cursor.y += self.margins.top
-        self.ensure_vbounds()
-
-    def report_secondary_attributes(self) -> None:
-        """DA2 (``CSI > c``): answer as an xterm-compatible VT220 would."""
-        self.write_process_input("\x1b[>1;10;0c")
 
 
 def _moved(point: Any, count: int) -> Any:

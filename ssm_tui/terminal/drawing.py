@@ -1,0 +1,302 @@
+"""The screen's fast drawing path: ASCII runs a row-slice at a time, whole lines in bulk."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pyte
+from pyte import modes as mo
+from pyte.screens import Char, StaticDefaultDict, wcwidth
+
+from ssm_tui.terminal.scrollback import Scrollback, StoredLine, compact_segments
+
+if TYPE_CHECKING:
+    _Screen = pyte.Screen
+else:
+    _Screen = object
+
+Row = StaticDefaultDict[int, Char]
+_ASCII_RUNS = re.compile(r"[ -~]+|[^ -~]+")
+_INTERN_LIMIT = 4096
+
+
+class _CharTable(dict[str, Char]):
+    """Shared Chars of one style, made on first use: drawing reuses them instead of allocating."""
+
+    __slots__ = ("attrs",)
+
+    def __init__(self, attrs: Char) -> None:
+        super().__init__()
+        self.attrs = attrs
+
+    def __missing__(self, data: str) -> Char:
+        char = self[data] = self.attrs._replace(data=data)
+        return char
+
+
+def _drawable(text: str) -> str:
+    """Drop characters that take no cell and combine with nothing (controls, ZWJ, ...).
+
+    pyte's draw stops at the first such character and loses the rest of the run, which makes
+    the screen depend on how the output was chunked; terminals ignore them instead.
+    """
+    kept = [
+        char
+        for char in text
+        if (width := wcwidth(char)) > 0 or (width == 0 and unicodedata.combining(char))
+    ]
+    return "".join(kept) if len(kept) != len(text) else text
+
+
+class FastDrawing(_Screen):
+    """Drawing and SGR shortcuts mixed into TerminalScreen; each gives pyte's exact result.
+
+    ``fast=False`` sends everything through stock pyte code instead.
+    """
+
+    fast: bool
+    scrollback: Scrollback
+    row_versions: list[int]
+    version: int
+    _tables: dict[Char, _CharTable]
+    _tables_by_id: dict[int, tuple[Char, Callable[[str], Char]]]
+    """id(attrs) -> (attrs, its table's lookup): skips hashing the attributes per run."""
+    _sgr_memo: dict[tuple[Char, bool, tuple[int, ...]], Char]
+    _sgr_text_memo: dict[tuple[int, str], tuple[Char, Char]]
+    _compacted: dict[int, tuple[Row, int, StoredLine]]
+    """Stored forms of rows drawn by draw_block, valid while the row's version holds."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def alternate(self) -> bool: ...
+        def flush_dirty(self) -> None: ...
+        def _stored(self, y: int) -> StoredLine: ...
+
+    def draw(self, data: str) -> None:
+        """Draw text at the cursor; printable ASCII runs are written a row-slice at a time."""
+        if data.isascii() and data.isprintable():
+            if (
+                not self.fast
+                or self.charset
+                or self.g0_charset is not pyte.charsets.LAT1_MAP
+                or mo.IRM in self.mode
+            ):
+                super().draw(data)
+            else:
+                self._draw_ascii(data)
+            return
+        for match in _ASCII_RUNS.finditer(data):
+            piece = match.group()
+            if " " <= piece[0] <= "~":
+                self.draw(piece)
+            else:
+                piece = _drawable(piece)
+                if piece:
+                    super().draw(piece)
+
+    def _table(self, attrs: Char) -> _CharTable:
+        table = self._tables.get(attrs)
+        if table is None:
+            if len(self._tables) > _INTERN_LIMIT:
+                self._tables.clear()
+            table = self._tables[attrs] = _CharTable(attrs)
+        return table
+
+    def _draw_ascii(self, text: str) -> None:
+        """Draw single-width characters exactly as pyte's per-character loop would."""
+        cursor = self.cursor
+        columns = self.columns
+        autowrap = mo.DECAWM in self.mode
+        lookup = self._table(cursor.attrs).__getitem__
+        start, end = 0, len(text)
+        while start < end:
+            x = cursor.x
+            if x >= columns:
+                if x > columns:  # only after an odd resize: let pyte decide
+                    super().draw(text[start:])
+                    return
+                if autowrap:
+                    self.dirty.add(cursor.y)
+                    self.carriage_return()
+                    self.linefeed()
+                    x = cursor.x
+                else:
+                    # Without autowrap every further character lands in the last column.
+                    self.buffer[cursor.y][columns - 1] = lookup(text[end - 1])
+                    cursor.x = columns
+                    break
+            take = min(end - start, columns - x)
+            self.buffer[cursor.y].update(
+                zip(range(x, x + take), map(lookup, text[start : start + take]), strict=False)
+            )
+            cursor.x = x + take
+            start += take
+        self.dirty.add(cursor.y)
+
+    def select_graphic_rendition(self, *attrs: int, **_: Any) -> None:
+        """Set display attributes, memoising each (attrs, parameters) result."""
+        if not self.fast:
+            super().select_graphic_rendition(*attrs)
+            return
+        key = (self.cursor.attrs, mo.DECSCNM in self.mode, attrs)
+        found = self._sgr_memo.get(key)
+        if found is None:
+            super().select_graphic_rendition(*attrs)
+            if len(self._sgr_memo) > _INTERN_LIMIT:
+                self._sgr_memo.clear()
+            self._sgr_memo[key] = self.cursor.attrs
+        else:
+            self.cursor.attrs = found
+
+    def sgr(self, params: str) -> None:
+        """SGR from its raw parameter text (``"1;31"``), memoised on the current attributes."""
+        attrs = self.cursor.attrs
+        key = (id(attrs), params)
+        found = self._sgr_text_memo.get(key)
+        # The memo keeps ``attrs`` alive, so a matching id is the same object.
+        if found is not None and found[0] is attrs and mo.DECSCNM not in self.mode:
+            self.cursor.attrs = found[1]
+            return
+        args = [min(int(p or 0), 9999) for p in params.split(";")] if params else [0]
+        self.select_graphic_rendition(*args)
+        if len(self._sgr_text_memo) > _INTERN_LIMIT:
+            self._sgr_text_memo.clear()
+        self._sgr_text_memo[key] = (attrs, self.cursor.attrs)
+
+    # -- whole lines at once ----------------------------------------------------------------
+
+    def block_ready(self) -> bool:
+        """Whether lines can be drawn in bulk: cursor at column 0 of a blank bottom row."""
+        cursor = self.cursor
+        mode = self.mode
+        margins = self.margins
+        return (
+            self.fast
+            and cursor.x == 0
+            and cursor.y == self.lines - 1
+            and not self.buffer.get(cursor.y)
+            and (margins is None or (margins.top == 0 and margins.bottom == self.lines - 1))
+            and mo.DECAWM in mode
+            and mo.IRM not in mode
+            and mo.LNM not in mode
+            and mo.DECSCNM not in mode
+            and not self.charset
+            and self.g0_charset is pyte.charsets.LAT1_MAP
+        )
+
+    def draw_block(self, lines: list[list[str]]) -> None:
+        """Draw CR LF terminated lines of printable ASCII split by SGR parameter text.
+
+        Each line alternates text and SGR parameters (``re.split`` output).  The result is
+        exactly what drawing, SGR, CR and LF one by one would give, but rows that scroll
+        straight off are stored compactly without ever becoming screen cells.
+        """
+        columns = self.columns
+        cursor = self.cursor
+        memo = self._sgr_text_memo
+        sgr = self.sgr
+        attrs = cursor.attrs
+        rows: list[list[tuple[Char, str]]] = []
+        add_row = rows.append
+        for parts in lines:
+            if len(parts) == 1:  # no SGR in the line
+                part = parts[0]
+                if len(part) <= columns:
+                    add_row([(attrs, part)] if part else [])
+                    continue
+            row: list[tuple[Char, str]] = []
+            used = 0
+            odd = False
+            for part in parts:
+                if odd:
+                    odd = False
+                    # SGR, memoised on (attrs, parameters) as in ``sgr`` (DECSCNM is off).
+                    found = memo.get((id(attrs), part))
+                    if found is not None and found[0] is attrs:
+                        attrs = found[1]
+                    else:
+                        cursor.attrs = attrs
+                        sgr(part)
+                        attrs = cursor.attrs
+                    continue
+                odd = True
+                if not part:
+                    continue
+                if used + len(part) <= columns:
+                    row.append((attrs, part))
+                    used += len(part)
+                    continue
+                while part:
+                    if used == columns:
+                        add_row(row)
+                        row, used = [], 0
+                    take = part[: columns - used]
+                    row.append((attrs, take))
+                    used += len(take)
+                    part = part[len(take) :]
+            add_row(row)
+        cursor.attrs = attrs
+        self._scroll_in(rows)
+
+    def _scroll_in(self, rows: list[list[tuple[Char, str]]]) -> None:
+        """Append rows below the screen (scrolling it) and leave a blank bottom row."""
+        bottom = self.lines - 1
+        count = len(rows)
+        keep = not self.alternate
+        buffer = self.buffer
+        self.flush_dirty()
+        screen_rows = [buffer.get(y) for y in range(bottom)]
+        # Everything scrolls by `count`: old rows first, then the new ones.
+        leaving = min(count, bottom)
+        if keep:
+            limit = self.scrollback.limit
+            total_leaving = count
+            skip = max(0, total_leaving - limit)
+            stored: list[StoredLine] = []
+            for y in range(leaving):
+                if skip:
+                    skip -= 1
+                    self.scrollback.skip(1)
+                    continue
+                stored.append(self._stored(y))
+            new_leaving = count - leaving
+            if skip:
+                self.scrollback.skip(skip)
+            stored += map(compact_segments, rows[skip:new_leaving])
+            self.scrollback.extend(stored)
+        remaining = [screen_rows[y] for y in range(leaving, bottom)]
+        staying = rows[max(0, count - bottom) :]
+        buffer.clear()
+        y = 0
+        for row in remaining:
+            if row is not None:
+                buffer[y] = row
+            y += 1
+        self.version += 1
+        compacted = self._compacted
+        if len(compacted) > 4 * self.lines:
+            compacted.clear()
+        by_id = self._tables_by_id
+        for segments in staying:
+            if segments:
+                cells = buffer[y]
+                chars: list[Char] = []
+                for attrs, piece in segments:
+                    entry = by_id.get(id(attrs))
+                    if entry is None or entry[0] is not attrs:
+                        if len(by_id) > _INTERN_LIMIT:
+                            by_id.clear()
+                        entry = by_id[id(attrs)] = (attrs, self._table(attrs).__getitem__)
+                    chars += map(entry[1], piece)
+                cells.update(enumerate(chars))
+                if keep:
+                    compacted[id(cells)] = (cells, self.version, compact_segments(segments))
+            y += 1
+        versions = self.row_versions
+        del versions[: min(count, len(versions))]
+        versions.extend([self.version] * (self.lines - len(versions)))
+        self.dirty.add(bottom)
