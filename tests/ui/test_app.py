@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.command import CommandList
 from textual.widgets import Input, Static
 
@@ -174,36 +176,19 @@ class TestForwardsPanel:
                 mode="mux",
                 state="listening",
             )
-            panel.set_rows(
-                [
-                    row,
-                    ForwardRow(
-                        key="f2",
-                        target="web-1",
-                        local="127.0.0.1:8080",
-                        remote="80",
-                        mode="basic",
-                        state="active",
-                        connections=2,
-                        bytes_in=1536,
-                        bytes_out=10,
-                    ),
-                ]
+            web = ForwardRow(
+                key="f2",
+                target="web-1",
+                local="127.0.0.1:8080",
+                remote="80",
+                mode="basic",
+                state="active",
+                connections=2,
+                bytes_in=1536,
+                bytes_out=10,
             )
-            panel.set_rows(
-                [
-                    row,
-                    ForwardRow(
-                        key="f2",
-                        target="web-1",
-                        local="127.0.0.1:8080",
-                        remote="80",
-                        mode="basic",
-                        state="active",
-                        connections=3,
-                    ),
-                ]
-            )
+            panel.set_rows([row, web])
+            panel.set_rows([row, replace(web, connections=3, bytes_in=0, bytes_out=0)])
             assert panel.rows == ["f1", "f2"]
             panel.set_rows([row])
             assert panel.rows == ["f1"]
