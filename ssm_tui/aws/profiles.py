@@ -8,17 +8,15 @@ SDKs read but botocore does not.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-import botocore.client
-import botocore.loaders
 import botocore.session
 from botocore.config import Config
 
+from ssm_tui.aws.botocore_sharing import share_loader, sharing_into
 from ssm_tui.aws.nodes import Pair
 
 if TYPE_CHECKING:
@@ -119,6 +117,7 @@ class ClientPool:
     class once per (profile, service) and every region's client shares them; the profiles'
     sessions share one loader, so each service's JSON model is read once per process (and
     kept: ~20 MiB for SSM and EC2, against ~0.15 s to decode them again on each refresh).
+    The sharing reaches into botocore's internals, all of it in ``botocore_sharing``.
     """
 
     def __init__(self, session_factory: SessionFactory = default_session_factory) -> None:
@@ -137,7 +136,7 @@ class ClientPool:
         session = self._sessions.get(profile)
         if session is None:
             session = self._session_factory(profile)
-            _share_loader(session)
+            share_loader(session)
             self._sessions[profile] = session
         return session
 
@@ -157,101 +156,9 @@ class ClientPool:
             client = self._clients.get(key)
             if client is None:
                 session = self._session(profile)
-                _install_reuse()
-                _reuse.shared = self._shared.setdefault((profile, service), {})
-                try:
+                with sharing_into(self._shared.setdefault((profile, service), {})):
                     client = session.client(  # type: ignore[call-overload]
                         service, region_name=region, config=_CLIENT_CONFIG
                     )
-                finally:
-                    _reuse.shared = None
                 self._clients[key] = client
             return client
-
-
-class _Reuse(threading.local):
-    # While ClientPool builds a client on this thread: the service model and client class
-    # already built for the same (profile, service), or an empty dict to keep them in.
-    shared: dict[str, Any] | None = None
-
-
-_reuse = _Reuse()
-_install_lock = threading.Lock()
-_installed = False
-# One botocore loader per search path list, shared by the sessions ClientPool makes.
-_loaders: dict[tuple[str, ...], Any] = {}
-
-
-def _install_reuse() -> None:
-    """Wrap botocore's ClientCreator so clients built by a ClientPool share model and class.
-
-    Outside ``ClientPool.client`` (``_reuse.shared`` unset) botocore behaves as before. If a
-    botocore release renames these internals, nothing is wrapped and clients are built the
-    slow way.
-    """
-    global _installed
-    with _install_lock:
-        if _installed:
-            return
-        _installed = True
-        creator: Any = botocore.client.ClientCreator
-        load_model = getattr(creator, "_load_service_model", None)
-        make_class = getattr(creator, "_create_client_class", None)
-        if load_model is None or make_class is None:
-            return
-
-        def _load_service_model(self: Any, service_name: str, api_version: Any = None) -> Any:
-            shared = _reuse.shared
-            if shared is None or api_version is not None:
-                return load_model(self, service_name, api_version)
-            key = f"model:{service_name}"
-            if key not in shared:
-                shared[key] = load_model(self, service_name, api_version)
-            return shared[key]
-
-        def _create_client_class(self: Any, service_name: str, service_model: Any) -> Any:
-            shared = _reuse.shared
-            if shared is None or shared.get(f"model:{service_name}") is not service_model:
-                return make_class(self, service_name, service_model)
-            key = f"class:{service_name}"
-            if key not in shared:
-                shared[key] = make_class(self, service_name, service_model)
-            return shared[key]
-
-        creator._load_service_model = _load_service_model
-        creator._create_client_class = _create_client_class
-
-
-def _share_loader(session: Any) -> None:
-    """Point ``session`` at the loader already used by sessions with the same data paths.
-
-    Each boto3 session otherwise reads and decodes each service's JSON model (~0.1 s for
-    EC2) again. The shared loader decodes into plain dicts rather than botocore's
-    OrderedDicts: nothing in botocore needs the subclass, and plain dicts of strings are
-    untracked by the garbage collector, which halves the cost of every full collection
-    while the models are loaded (an EC2 model is ~50 000 containers). Anything that is
-    not a plain boto3 session is left alone.
-    """
-    core = getattr(session, "_session", None)
-    if not isinstance(core, botocore.session.Session):
-        return
-    loader = core.get_component("data_loader")
-    key = tuple(getattr(loader, "search_paths", ()))
-    with _install_lock:
-        shared = _loaders.get(key)
-        if shared is None:
-            shared = _loaders[key] = loader
-            if type(getattr(loader, "file_loader", None)) is botocore.loaders.JSONFileLoader:
-                loader.file_loader = _PlainJsonFileLoader()
-    if shared is not loader:
-        core.register_component("data_loader", shared)
-
-
-class _PlainJsonFileLoader(botocore.loaders.JSONFileLoader):
-    """botocore's JSON model loader, decoding objects as plain dicts."""
-
-    def _load_file(self, full_path: str, open_method: Callable[..., Any]) -> Any:
-        if not os.path.isfile(full_path):
-            return None
-        with open_method(full_path, "rb") as file:
-            return json.loads(file.read().decode("utf-8"))
