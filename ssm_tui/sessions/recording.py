@@ -131,10 +131,9 @@ class AsciicastWriter:
             return
         # Events must not go back in time, even if a caller's clock does.
         self._last = elapsed = max(self._last, round(now - self._start, 6))
+        # Lines end at \n only (raw U+2028 or U+0085 may sit inside a string), as in
+        # the asciicast spec and asciinema's own files.
         data = json.dumps(text, ensure_ascii=False)
-        if "\u2028" in data or "\u2029" in data:
-            # Legal in JSON, but line breaks to str.splitlines and to JavaScript players.
-            data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
         line = f'[{elapsed}, "{code}", {data}]\n'
         self._lines.append(line)
         self._pending += len(line)
