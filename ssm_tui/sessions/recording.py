@@ -132,8 +132,9 @@ class AsciicastWriter:
         # Events must not go back in time, even if a caller's clock does.
         self._last = elapsed = max(self._last, round(now - self._start, 6))
         # Lines end at \n only (raw U+2028 or U+0085 may sit inside a string), as in
-        # the asciicast spec and asciinema's own files.
-        data = json.dumps(text, ensure_ascii=False)
+        # the asciicast spec and asciinema's own files. ASCII text takes json's faster
+        # ASCII encoder (same output); other text stays readable UTF-8.
+        data = json.dumps(text, ensure_ascii=text.isascii())
         line = f'[{elapsed}, "{code}", {data}]\n'
         self._lines.append(line)
         self._pending += len(line)
