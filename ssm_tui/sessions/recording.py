@@ -12,6 +12,21 @@ sequences), not from the byte stream: it is what the user saw. ``sessions`` may 
 
 Nothing here knows a session's TokenValue or StreamUrl: the header carries only the
 fields of :class:`CastHeader`.
+
+A tab records like this (``now`` is ``loop.time()``)::
+
+    path = recording_path(node=node.label, session_id=session.session_id, started=wall_now)
+    recorder = Recorder(
+        path,
+        CastHeader(width=cols, height=rows, timestamp=int(wall_now.timestamp()), title=label),
+        start=now,
+        record_input=config.record_input,
+        text_path=text_path_for(path),
+        screen=terminal,
+    )
+    recorder.output(data, now=now)  # and .resize(cols, rows, now=) / .input(keys, now=)
+    recorder.flush()  # optional, from an idle timer, so a quiet tab's last output is on disk
+    recorder.close(now=now)  # toggled off or tab closed: also writes the .txt log
 """
 
 from __future__ import annotations
@@ -200,6 +215,11 @@ class Recorder:
         if self._file is not None:
             self._writer.resize(columns, rows, now=now)
             self._maybe_flush(now)
+
+    def flush(self) -> None:
+        """Write what is buffered now, whatever the cadence says."""
+        if self._file is not None and self._writer.pending:
+            self._write()
 
     def write_text(self) -> None:
         """Write the plain-text log now (also done on close); no-op without a screen."""

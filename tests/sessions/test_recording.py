@@ -167,6 +167,16 @@ class TestRecorder:
         assert path.read_text().count("\n") == 4
         recorder.close(now=FLUSH_INTERVAL + 0.2)
 
+    def test_flush_writes_what_waits_without_closing(self, tmp_path: Path) -> None:
+        path = tmp_path / "a.cast"
+        recorder = Recorder(path, HEADER, start=0)
+        recorder.output(b"quiet tab", now=0.1)
+        recorder.flush()
+        assert cast_lines(path)[1] == [[0.1, "o", "quiet tab"]]
+        recorder.output(b" later", now=0.2)
+        recorder.close(now=0.3)
+        assert cast_lines(path)[1][-1] == [0.2, "o", " later"]
+
     def test_close_writes_the_rest_and_the_plain_text_log(self, tmp_path: Path) -> None:
         path = tmp_path / "s.cast"
         live = record_script(path)
@@ -277,6 +287,7 @@ async def test_a_recorded_session_contains_no_token(lab: Lab, tmp_path: Path) ->
     recorder.close(now=next(clock))
     cast, text = path.read_text(), text_path_for(path).read_text()
     assert "recorded-9" in cast and "recorded-9" in text
+    assert '"i", "env | sort\\r"' in cast  # input was asked for, so it is there
     assert ticket.session_id in path.name
     for secret in (ticket.token_value, ticket.stream_url):
         assert secret and secret not in cast and secret not in text
