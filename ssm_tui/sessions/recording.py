@@ -34,6 +34,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -188,7 +189,7 @@ class Recorder:
         self._flushed_at = start
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._file: BinaryIO | None = path.open("wb")
+            self._file: BinaryIO | None = _private_file(path)
         except OSError as exc:
             raise RecordingError(f"{path}: cannot record: {exc.strerror}") from None
         self._write()
@@ -227,7 +228,8 @@ class Recorder:
             return
         try:
             self.text_path.parent.mkdir(parents=True, exist_ok=True)
-            self.text_path.write_text(plain_text(self.screen), encoding="utf-8")
+            with _private_file(self.text_path) as file:
+                file.write(plain_text(self.screen).encode("utf-8"))
         except OSError as exc:
             self.failure = self.failure or f"{self.text_path}: cannot write: {exc.strerror}"
 
@@ -257,6 +259,12 @@ class Recorder:
             with contextlib.suppress(OSError):  # closing retries the failed write
                 self._file.close()
             self._file = None
+
+
+def _private_file(path: Path) -> BinaryIO:
+    # A shell's output can hold anything the user saw: readable by the user only.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    return os.fdopen(fd, "wb")
 
 
 def safe_name(text: str, *, fallback: str = "session") -> str:

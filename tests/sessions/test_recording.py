@@ -187,6 +187,7 @@ class TestRecorder:
         assert "line 59 of a long listing" in text
         assert "café  中文" in text
         assert text == plain_text(live)
+        assert {path.stat().st_mode & 0o777, text_path_for(path).stat().st_mode & 0o777} == {0o600}
 
     def test_a_full_disk_stops_the_recording_with_a_reason_not_an_exception(self) -> None:
         recorder = Recorder(Path("/dev/full"), HEADER, start=0)
