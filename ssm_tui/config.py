@@ -27,20 +27,32 @@ class Config:
     scrollback: int = 10_000
     keepalive: float = 30.0
     keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    record: bool = False  # record every new shell tab (each tab can still toggle it)
+    record_input: bool = False  # also record keystrokes ("i" events), passwords included
+
+
+def config_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the user's files live: ``$XDG_CONFIG_HOME/ssm-tui``."""
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / APP_DIR
 
 
 def config_path(environ: Mapping[str, str] | None = None) -> Path:
     """Where the config file lives: ``$XDG_CONFIG_HOME/ssm-tui/config.toml``."""
+    return config_dir(environ) / "config.toml"
+
+
+def state_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where logs and recordings go: ``$XDG_STATE_HOME/ssm-tui``."""
     env = os.environ if environ is None else environ
-    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / APP_DIR / "config.toml"
+    base = env.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / APP_DIR
 
 
 def log_path(environ: Mapping[str, str] | None = None) -> Path:
     """Where the log file lives: ``$XDG_STATE_HOME/ssm-tui/ssm-tui.log``."""
-    env = os.environ if environ is None else environ
-    base = env.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / APP_DIR / "ssm-tui.log"
+    return state_dir(environ) / "ssm-tui.log"
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -61,7 +73,16 @@ def load_config(path: Path | None = None) -> Config:
 
 def parse_config(data: Mapping[str, Any], *, source: str = "config.toml") -> Config:
     """Check the parsed TOML ``data`` and build a :class:`Config` from it."""
-    known = {"profiles", "regions", "theme", "scrollback", "keepalive", "keys"}
+    known = {
+        "profiles",
+        "regions",
+        "theme",
+        "scrollback",
+        "keepalive",
+        "keys",
+        "record",
+        "record_input",
+    }
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"{source}: unknown setting {unknown[0]!r} (known: {sorted(known)})")
@@ -82,6 +103,10 @@ def parse_config(data: Mapping[str, Any], *, source: str = "config.toml") -> Con
     keepalive = data.get("keepalive", defaults.keepalive)
     if isinstance(keepalive, bool) or not isinstance(keepalive, int | float) or keepalive <= 0:
         raise ConfigError(f"{source}: 'keepalive' must be a number of seconds > 0")
+    record, record_input = data.get("record", False), data.get("record_input", False)
+    for name, value in (("record", record), ("record_input", record_input)):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{source}: {name!r} must be true or false")
     keys = data.get("keys", {})
     if not isinstance(keys, dict) or not all(
         isinstance(k, str) and isinstance(v, str) and v for k, v in keys.items()
@@ -96,4 +121,6 @@ def parse_config(data: Mapping[str, Any], *, source: str = "config.toml") -> Con
         scrollback=scrollback,
         keepalive=float(keepalive),
         keys=MappingProxyType(dict(keys)),
+        record=record,
+        record_input=record_input,
     )

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from ssm_tui.config import Config, ConfigError, config_path, load_config, log_path
+from ssm_tui.config import (
+    Config,
+    ConfigError,
+    config_dir,
+    config_path,
+    load_config,
+    log_path,
+    state_dir,
+)
 
 
 def test_a_missing_file_means_every_default(tmp_path: Path) -> None:
@@ -17,13 +25,19 @@ def test_every_setting_is_read(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text(
         'profiles = ["dev", "prod"]\nregions = ["eu-west-1"]\ntheme = "nord"\n'
-        'scrollback = 500\nkeepalive = 15\n[keys]\n"ssm-tui.refresh" = "f5"\n'
+        "scrollback = 500\nkeepalive = 15\nrecord = true\nrecord_input = true\n"
+        '[keys]\n"ssm-tui.refresh" = "f5"\n'
     )
     config = load_config(path)
     assert config.profiles == ("dev", "prod")
     assert config.regions == ("eu-west-1",)
     assert (config.theme, config.scrollback, config.keepalive) == ("nord", 500, 15.0)
     assert dict(config.keys) == {"ssm-tui.refresh": "f5"}
+    assert (config.record, config.record_input) == (True, True)
+
+
+def test_recording_is_off_unless_asked() -> None:
+    assert (Config().record, Config().record_input) == (False, False)
 
 
 @pytest.mark.parametrize(
@@ -34,6 +48,8 @@ def test_every_setting_is_read(tmp_path: Path) -> None:
         ("keepalive = 0", "'keepalive' must be a number of seconds > 0"),
         ("colour = 'red'", "unknown setting 'colour'"),
         ("keys = 3", "[keys] must map binding ids to keys"),
+        ("record = 'yes'", "'record' must be true or false"),
+        ("record_input = 1", "'record_input' must be true or false"),
         ("profiles = [", "not valid TOML"),
     ],
 )
@@ -51,3 +67,4 @@ def test_paths_follow_xdg_variables() -> None:
     env = {"XDG_CONFIG_HOME": "/c", "XDG_STATE_HOME": "/s"}
     assert config_path(env) == Path("/c/ssm-tui/config.toml")
     assert log_path(env) == Path("/s/ssm-tui/ssm-tui.log")
+    assert (config_dir(env), state_dir(env)) == (Path("/c/ssm-tui"), Path("/s/ssm-tui"))

@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("shell", "interactive shell on TARGET in this terminal")
     p.add_argument("target", metavar="TARGET", help="instance id or Name tag")
+    p.add_argument(
+        "--record", metavar="FILE", help="record as asciicast v2 to FILE, text log to FILE.txt"
+    )
 
     p = command("exec", "run a command on TARGET and exit with its exit code")
     p.add_argument("target", metavar="TARGET", help="instance id or Name tag")

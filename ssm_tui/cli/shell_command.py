@@ -11,9 +11,11 @@ import sys
 import termios
 import tty
 from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ssm_tui.aws.sessions_api import SessionApi
-from ssm_tui.cli.errors import EXIT_SESSION_FAILED, print_error, run_guarded
+from ssm_tui.cli.errors import EXIT_SESSION_FAILED, print_error, print_warning, run_guarded
 from ssm_tui.cli.runtime import (
     Terminator,
     on_signals,
@@ -23,6 +25,9 @@ from ssm_tui.cli.runtime import (
 )
 from ssm_tui.sessions.base import SessionOptions
 from ssm_tui.sessions.shell import DEFAULT_SIZE, ShellSession
+
+if TYPE_CHECKING:
+    from ssm_tui.cli.shell_recording import TerminalRecording
 
 READ_SIZE = 4096
 
@@ -120,9 +125,18 @@ def terminal_size() -> tuple[int, int]:
 
 async def _main(args: argparse.Namespace) -> int:
     api, instance_id = await session_api(args)
-    session = terminal_shell(api, instance_id)
-    await session.start()
-    return await run_in_terminal(session)
+    tape = None
+    if args.record is not None:
+        from ssm_tui.cli.shell_recording import TerminalRecording  # pyte only when recording
+
+        tape = TerminalRecording(Path(args.record), size=terminal_size(), title=args.target)
+    try:
+        session = terminal_shell(api, instance_id, tape=tape)
+        await session.start()
+        return await run_in_terminal(session)
+    finally:
+        if tape is not None and (problem := tape.close()):
+            print_warning(problem)
 
 
 def terminal_shell(
@@ -131,18 +145,26 @@ def terminal_shell(
     *,
     document_name: str | None = None,
     parameters: Mapping[str, Sequence[str]] | None = None,
+    tape: TerminalRecording | None = None,
 ) -> ShellSession:
-    """A shell whose output goes to this process's stdout, sized like its terminal."""
+    """A shell whose output goes to this process's stdout (and ``tape``), sized like it."""
     stdout_fd = sys.stdout.fileno()
-    return ShellSession(
+
+    def output(data: bytes) -> None:
+        write_all(stdout_fd, data)
+        if tape is not None:
+            tape.output(data, size=session.size)
+
+    session = ShellSession(
         api,
         target,
-        on_output=lambda data: write_all(stdout_fd, data),
+        on_output=output,
         size=terminal_size(),
         document_name=document_name,
         parameters=parameters,
         options=with_env_overrides(SessionOptions()),
     )
+    return session
 
 
 async def run_in_terminal(session: ShellSession) -> int:
