@@ -78,7 +78,8 @@ class RunCommandApi:
             }
             if comment:
                 request["Comment"] = comment[:100]
-            context = self._context("ssm:SendCommand", batch[0])
+            named = batch[0] if len(batch) == 1 else "one of " + ", ".join(batch[:3])
+            context = self._context("ssm:SendCommand", named + (", ..." if len(batch) > 3 else ""))
             response = await self._call(partial(self._send_one, request), context)
             command_ids.append(str(response["Command"]["CommandId"]))
         return command_ids
