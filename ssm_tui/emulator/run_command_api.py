@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from ssm_tui.emulator.api_call import ApiCall
 from ssm_tui.emulator.errors import AwsError, validation_error
 from ssm_tui.emulator.fleet import Instance
 from ssm_tui.emulator.paging import paginate
-from ssm_tui.emulator.run_command import PLUGIN_NAME, Command, Invocation
+from ssm_tui.emulator.run_command import PLUGIN_NAME, Command
+from ssm_tui.emulator.run_command_shapes import command_shape, invocation_result, invocation_shape
 
 Json = dict[str, Any]
 
@@ -64,7 +65,7 @@ def send_command(body: Json, call: ApiCall) -> Json:
         max_errors=_matching(body.get("MaxErrors", "0"), _ERRORS, "maxErrors"),
     )
     call.commands.add(command, instances)
-    return {"Command": _command(command)}
+    return {"Command": command_shape(command)}
 
 
 def list_commands(body: Json, call: ApiCall) -> Json:
@@ -78,7 +79,7 @@ def list_commands(body: Json, call: ApiCall) -> Json:
     checks = [_command_filter(f) for f in body.get("Filters") or []]
     found = [c for c in found if all(check(c) for check in checks)]
     page, token = _page(found, body, query=("commands", command_id, instance_id, repr(checks)))
-    result: Json = {"Commands": [_command(c) for c in page]}
+    result: Json = {"Commands": [command_shape(c) for c in page]}
     if token:
         result["NextToken"] = token
     return result
@@ -95,7 +96,9 @@ def list_command_invocations(body: Json, call: ApiCall) -> Json:
         found = [(c, i) for c, i in found if i.instance_id == _checked_id(instance_id)]
     details = bool(body.get("Details"))
     page, token = _page(found, body, query=("invocations", command_id, instance_id))
-    result: Json = {"CommandInvocations": [_invocation(c, i, details=details) for c, i in page]}
+    result: Json = {
+        "CommandInvocations": [invocation_shape(c, i, details=details) for c, i in page]
+    }
     if token:
         result["NextToken"] = token
     return result
@@ -110,25 +113,7 @@ def get_command_invocation(body: Json, call: ApiCall) -> Json:
     plugin = body.get("PluginName")
     if command is None or invocation is None or plugin not in (None, PLUGIN_NAME):
         raise AwsError("InvocationDoesNotExist", "")
-    return {
-        "CommandId": command.command_id,
-        "InstanceId": instance_id,
-        "Comment": command.comment,
-        "DocumentName": command.document_name,
-        "DocumentVersion": "$DEFAULT",
-        "PluginName": PLUGIN_NAME,
-        "ResponseCode": invocation.response_code,
-        "ExecutionStartDateTime": _iso(invocation.started),
-        "ExecutionElapsedTime": _elapsed(invocation),
-        "ExecutionEndDateTime": _iso(invocation.ended),
-        "Status": invocation.status,
-        "StatusDetails": invocation.status_details,
-        "StandardOutputContent": invocation.stdout,
-        "StandardOutputUrl": "",
-        "StandardErrorContent": invocation.stderr,
-        "StandardErrorUrl": "",
-        "CloudWatchOutputConfig": {"CloudWatchLogGroupName": "", "CloudWatchOutputEnabled": False},
-    }
+    return invocation_result(command, invocation)
 
 
 def cancel_command(body: Json, call: ApiCall) -> Json:
@@ -291,91 +276,3 @@ def _own(command: Command | None, call: ApiCall) -> Command | None:
     ):
         return None
     return command
-
-
-def _command(command: Command) -> Json:
-    return {
-        "CommandId": command.command_id,
-        "DocumentName": command.document_name,
-        "DocumentVersion": "$DEFAULT",
-        "Comment": command.comment,
-        "ExpiresAfter": round(command.expires, 3),
-        "Parameters": command.parameters,
-        "InstanceIds": command.instance_ids,
-        "Targets": command.targets,
-        "RequestedDateTime": round(command.requested, 3),
-        "Status": command.status,
-        "StatusDetails": command.status_details,
-        "OutputS3Region": command.region,
-        "OutputS3BucketName": "",
-        "OutputS3KeyPrefix": "",
-        "MaxConcurrency": command.max_concurrency,
-        "MaxErrors": command.max_errors,
-        "TargetCount": len(command.invocations),
-        "CompletedCount": command.completed_count,
-        "ErrorCount": command.error_count,
-        "DeliveryTimedOutCount": command.delivery_timed_out_count,
-        "ServiceRole": "",
-        "NotificationConfig": {
-            "NotificationArn": "",
-            "NotificationEvents": [],
-            "NotificationType": "",
-        },
-        "CloudWatchOutputConfig": {"CloudWatchLogGroupName": "", "CloudWatchOutputEnabled": False},
-        "TimeoutSeconds": command.timeout_seconds,
-    }
-
-
-def _invocation(command: Command, invocation: Invocation, *, details: bool) -> Json:
-    out: Json = {
-        "CommandId": command.command_id,
-        "InstanceId": invocation.instance_id,
-        "InstanceName": invocation.instance_name,
-        "Comment": command.comment,
-        "DocumentName": command.document_name,
-        "DocumentVersion": "$DEFAULT",
-        "RequestedDateTime": round(command.requested, 3),
-        "Status": invocation.status,
-        "StatusDetails": invocation.status_details,
-        "StandardOutputUrl": "",
-        "StandardErrorUrl": "",
-        "CommandPlugins": [],
-        "ServiceRole": "",
-        "NotificationConfig": {
-            "NotificationArn": "",
-            "NotificationEvents": [],
-            "NotificationType": "",
-        },
-        "CloudWatchOutputConfig": {"CloudWatchLogGroupName": "", "CloudWatchOutputEnabled": False},
-    }
-    if details:
-        plugin: Json = {
-            "Name": PLUGIN_NAME,
-            "Status": "InProgress" if invocation.status == "Cancelling" else invocation.status,
-            "StatusDetails": invocation.status_details,
-            "ResponseCode": invocation.response_code,
-            "Output": invocation.plugin_output,
-            "StandardOutputUrl": "",
-            "StandardErrorUrl": "",
-            "OutputS3Region": command.region,
-            "OutputS3BucketName": "",
-            "OutputS3KeyPrefix": "",
-        }
-        if invocation.started is not None:
-            plugin["ResponseStartDateTime"] = round(invocation.started, 3)
-        if invocation.ended is not None:
-            plugin["ResponseFinishDateTime"] = round(invocation.ended, 3)
-        out["CommandPlugins"] = [plugin]
-    return out
-
-
-def _iso(moment: float | None) -> str:
-    if moment is None:
-        return ""
-    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def _elapsed(invocation: Invocation) -> str:
-    if invocation.started is None or invocation.ended is None:
-        return ""
-    return f"PT{invocation.ended - invocation.started:.3f}S"

@@ -47,17 +47,29 @@ class CommandRunner:
         self._root: Path | None = None
 
     def add(self, command: Command, instances: list[Instance]) -> None:
-        """Register ``command`` (its invocations are made here) and start delivering it."""
+        """Register ``command`` (its invocations are made here) and start delivering it.
+
+        An offline instance's invocation waits for its agent until the delivery timeout
+        (TimeoutSeconds) and then times out; a Windows one fails: this is a shell script.
+        """
+        loop = asyncio.get_running_loop()
+        runnable = []
         for instance in instances:
-            command.invocations[instance.instance_id] = Invocation(
+            invocation = Invocation(
                 command_id=command.command_id,
                 instance_id=instance.instance_id,
                 instance_name=instance.name,
             )
+            command.invocations[instance.instance_id] = invocation
+            if not instance.online:
+                delay = max(0.0, command.requested + command.timeout_seconds - time.time())
+                loop.call_later(delay, _undelivered, invocation)
+            elif instance.platform_type == "Windows":
+                invocation.finish("Failed", "InvalidPlatform", now=time.time())
+            else:
+                runnable.append(instance)
         self._commands[command.command_id] = command
-        task = asyncio.get_running_loop().create_task(self._deliver(command, instances))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._spawn(self._deliver(command, runnable))
 
     def get(self, command_id: str) -> Command | None:
         """The command with this id, if it was ever sent."""
@@ -94,19 +106,13 @@ class CommandRunner:
             shutil.rmtree(self._root, ignore_errors=True)
 
     async def _deliver(self, command: Command, instances: list[Instance]) -> None:
-        limit = asyncio.Semaphore(concurrency_limit(command.max_concurrency, len(instances)))
+        limit = asyncio.Semaphore(
+            concurrency_limit(command.max_concurrency, len(command.invocations))
+        )
         await asyncio.gather(*(self._invoke(command, i, limit) for i in instances))
 
     async def _invoke(self, command: Command, instance: Instance, limit: asyncio.Semaphore) -> None:
         invocation = command.invocations[instance.instance_id]
-        if not instance.online:
-            # Never delivered: it waits for the agent until the delivery timeout.
-            await asyncio.sleep(max(0.0, command.requested + command.timeout_seconds - time.time()))
-            invocation.finish("TimedOut", "DeliveryTimedOut", now=time.time())
-            return
-        if instance.platform_type == "Windows":
-            invocation.finish("Failed", "InvalidPlatform", now=time.time())
-            return
         async with limit, self._machine:
             if invocation.done:  # cancelled while it waited for a slot
                 return
@@ -181,6 +187,10 @@ class CommandRunner:
         home = self._root / instance_id
         home.mkdir(exist_ok=True)
         return home
+
+
+def _undelivered(invocation: Invocation) -> None:
+    invocation.finish("TimedOut", "DeliveryTimedOut", now=time.time())
 
 
 async def _head(stream: asyncio.StreamReader, limit: int) -> bytes:

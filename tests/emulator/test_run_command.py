@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from botocore.validate import ParamValidator
 
 from ssm_tui.emulator import Account, EmulatorThread, Fleet
 from tests.conftest import AwsEnv
@@ -221,3 +223,27 @@ def test_a_bad_next_token_is_refused(ssm: Any) -> None:
     with pytest.raises(ClientError) as error:
         ssm.list_command_invocations(NextToken="not-a-token")
     assert _code(error) == "InvalidNextToken"
+
+
+def test_every_answer_has_only_fields_of_botocores_model(ssm: Any) -> None:
+    raw: dict[str, Any] = {}
+
+    def keep(http_response: Any, model: Any, **_: Any) -> None:
+        raw[model.name] = (json.loads(http_response.content), model.output_shape)
+
+    ssm.meta.events.register("after-call.ssm.*", keep)
+    command_id = _send(ssm, ["echo hi", "echo err >&2"], [DB], Comment="shape check")
+    _wait(ssm, command_id, DB)
+    ssm.list_commands(CommandId=command_id)
+    ssm.list_command_invocations(CommandId=command_id, Details=True)
+    ssm.cancel_command(CommandId=command_id)
+    assert set(raw) >= {
+        "SendCommand",
+        "GetCommandInvocation",
+        "ListCommands",
+        "ListCommandInvocations",
+        "CancelCommand",
+    }
+    for name, (body, shape) in raw.items():
+        report = ParamValidator().validate(body, shape)
+        assert not report.has_errors(), f"{name}: {report.generate_report()}"
