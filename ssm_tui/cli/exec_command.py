@@ -60,6 +60,9 @@ def _writer(stream: int) -> Callable[[bytes], None]:
 
 async def _main(args: argparse.Namespace) -> int:
     targets, words = split_words(list(args.words))
+    misplaced = [t for t in targets if t.startswith("-")]
+    if misplaced:
+        raise CliError(f"{misplaced[0]}: options go before the TARGETs")
     command = command_line(words)
     if fan_out_requested(args, targets):
         return await run_fanout(args, targets, command)

@@ -179,3 +179,9 @@ async def test_targets_and_a_filter_together_are_refused(lab: Lab) -> None:
     done = await run_cli(lab.env, "exec", "--filter", EVERY_NODE, "box-1", "--", "true")
     assert done.returncode == 1
     assert _lines(done.stderr) == ["ssm-tui: give TARGETs or --filter, not both"]
+
+
+async def test_an_option_after_the_targets_is_named_in_the_error(lab: Lab) -> None:
+    done = await run_cli(lab.env, "exec", "box-1", "--json", "--", "true")
+    assert done.returncode == 1
+    assert _lines(done.stderr) == ["ssm-tui: --json: options go before the TARGETs"]
