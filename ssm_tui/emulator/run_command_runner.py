@@ -23,6 +23,7 @@ from ssm_tui.emulator.run_command import STDERR_LIMIT, STDOUT_LIMIT, Command, In
 # instances must not fork 500 shells on a laptop.
 MACHINE_SLOTS = 32
 _READ_SIZE = 65536
+_DRAIN_GRACE = 0.5
 
 
 def concurrency_limit(max_concurrency: str, targets: int) -> int:
@@ -160,8 +161,12 @@ class CommandRunner:
         )
         try:
             async with asyncio.timeout(command.execution_timeout):
-                stdout, stderr = await reading
                 returncode = await process.wait()
+                # Background children may hold the pipes open: a moment, then end them.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(reading), _DRAIN_GRACE)
+                await end_group(process, signal.SIGTERM)
+                stdout, stderr = await reading
         except TimeoutError:
             reading.cancel()
             invocation.finish("TimedOut", "ExecutionTimedOut", now=time.time())

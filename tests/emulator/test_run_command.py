@@ -247,3 +247,11 @@ def test_every_answer_has_only_fields_of_botocores_model(ssm: Any) -> None:
     for name, (body, shape) in raw.items():
         report = ParamValidator().validate(body, shape)
         assert not report.has_errors(), f"{name}: {report.generate_report()}"
+
+
+def test_a_background_child_holding_the_output_open_does_not_hang_the_invocation(
+    ssm: Any,
+) -> None:
+    command_id = _send(ssm, ["sleep 60 &", "echo done"], [DB])
+    result = _wait(ssm, command_id, DB)
+    assert (result["Status"], result["StandardOutputContent"]) == ("Success", "done\n")
