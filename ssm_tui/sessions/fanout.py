@@ -136,8 +136,10 @@ class SessionFanOut:
             end = await session.wait()
         finally:
             self._live.discard(session)
-        if self._cancelled and end.exit_code is None:
-            return NodeFinished(node=node, state=NodeState.CANCELLED, reason="interrupted")
+        if self._cancelled:
+            return NodeFinished(
+                node=node, state=NodeState.CANCELLED, exit_code=end.exit_code, reason="interrupted"
+            )
         if end.exit_code is not None:
             state = NodeState.OK if end.exit_code == 0 else NodeState.FAILED
             return NodeFinished(node=node, state=state, exit_code=end.exit_code)

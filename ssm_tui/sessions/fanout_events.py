@@ -12,7 +12,11 @@ _FIRST_LINE_CHARS = 200
 
 
 class NodeState(StrEnum):
-    """Where a node stands in a fan-out run; every state after RUNNING is final."""
+    """Where a node stands in a fan-out run; every state after RUNNING is final.
+
+    Runners only report final states (in `NodeFinished`); QUEUED (before `NodeStarted`)
+    and RUNNING (after it) are for observers such as a results table.
+    """
 
     QUEUED = "queued"
     RUNNING = "running"
