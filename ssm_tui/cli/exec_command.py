@@ -1,4 +1,7 @@
-"""``ssm-tui exec TARGET -- CMD...``: run a command, stream its output, exit with its code."""
+"""``ssm-tui exec TARGET -- CMD...``: run a command, stream its output, exit with its code.
+
+Several TARGETs, ``--filter`` or ``--json`` run it on many nodes instead (`exec_fanout`).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from collections.abc import Callable
 
 from ssm_tui.aws.sessions_api import SessionApi
 from ssm_tui.cli.errors import EXIT_INTERRUPTED, EXIT_SESSION_FAILED, print_error, run_guarded
+from ssm_tui.cli.exec_fanout import fan_out_requested, run_fanout
 from ssm_tui.cli.runtime import (
     CliError,
     Terminator,
@@ -22,9 +26,17 @@ from ssm_tui.sessions.exec import ExecSession
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run CMD on TARGET; exit with its exit code (255 if the session failed)."""
+    """Run CMD on TARGET; exit with its exit code (255 if the session failed), or fan out."""
     setup_logging()
     return run_guarded(lambda: asyncio.run(_main(args)))
+
+
+def split_words(words: list[str]) -> tuple[list[str], list[str]]:
+    """TARGETs and the command words: either side of the first ``--`` (one TARGET without)."""
+    if "--" in words:
+        at = words.index("--")
+        return words[:at], words[at + 1 :]
+    return words[:1], words[1:]
 
 
 def command_line(words: list[str]) -> str:
@@ -47,7 +59,16 @@ def _writer(stream: int) -> Callable[[bytes], None]:
 
 
 async def _main(args: argparse.Namespace) -> int:
-    command = command_line(list(args.cmd))
+    targets, words = split_words(list(args.words))
+    misplaced = [t for t in targets if t.startswith("-")]
+    if misplaced:
+        raise CliError(f"{misplaced[0]}: options go before the TARGETs")
+    command = command_line(words)
+    if fan_out_requested(args, targets):
+        return await run_fanout(args, targets, command)
+    if not targets:
+        raise CliError("no TARGET given: ssm-tui exec TARGET -- CMD... (or --filter EXPR)")
+    args.target = targets[0]
     api, instance_id = await session_api(args)
     session = stdio_exec(api, instance_id, command)
     await session.start()

@@ -42,6 +42,16 @@ def _add_aws_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None
     )
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number, not {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser for every ``ssm-tui`` subcommand (design.md's CLI contract)."""
     parser = argparse.ArgumentParser(
@@ -72,9 +82,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--record", metavar="FILE", help="record as asciicast v2 to FILE, text log to FILE.txt"
     )
 
-    p = command("exec", "run a command on TARGET and exit with its exit code")
-    p.add_argument("target", metavar="TARGET", help="instance id or Name tag")
-    p.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD...", help="the command")
+    p = command("exec", "run a command on TARGET (or on many nodes) and report its exit code")
+    p.add_argument("--filter", default=None, metavar="EXPR", help="run on every matching node")
+    p.add_argument("--json", action="store_true", help="one JSON object per node on stdout")
+    p.add_argument(
+        "--max-concurrency", type=_positive, default=16, metavar="N", help="sessions at once"
+    )
+    p.add_argument(
+        "--max-sessions",
+        type=_positive,
+        default=200,
+        metavar="N",
+        help="above N online nodes use SSM Run Command instead of sessions",
+    )
+    p.add_argument(
+        "--via",
+        choices=("auto", "sessions", "run-command"),
+        default="auto",
+        help="force the fan-out engine (default: auto)",
+    )
+    p.add_argument(
+        "words",
+        nargs=argparse.REMAINDER,
+        metavar="TARGET... -- CMD...",
+        help="instance ids or Name tags, then the command after --",
+    )
 
     p = command("forward", "forward a local port to TARGET until Ctrl-C")
     p.add_argument("target", metavar="TARGET", help="instance id or Name tag")

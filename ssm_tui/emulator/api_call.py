@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ssm_tui.emulator.fleet import Account, Fleet, Instance
 from ssm_tui.emulator.keystore import KeyStore
+from ssm_tui.emulator.run_command_runner import CommandRunner
 from ssm_tui.emulator.sessions import SessionRegistry
 
 
@@ -19,6 +20,7 @@ class ApiCall:
     fleet: Fleet
     sessions: SessionRegistry
     keystore: KeyStore
+    commands: CommandRunner
     stream_url: Callable[[str], str]
     now: float
 

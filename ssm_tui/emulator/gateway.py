@@ -18,6 +18,7 @@ from ssm_tui.emulator.api_call import ApiCall
 from ssm_tui.emulator.errors import AwsError
 from ssm_tui.emulator.fleet import Fleet
 from ssm_tui.emulator.keystore import KeyStore
+from ssm_tui.emulator.run_command_runner import CommandRunner
 from ssm_tui.emulator.sessions import SessionRegistry
 from ssm_tui.emulator.sigv4 import SignatureError, SignatureProblem, SignedRequest, verify
 from ssm_tui.emulator.xml_shapes import STS_NAMESPACE, ec2_error, query_error
@@ -80,6 +81,7 @@ class Gateway:
         self.sessions = sessions
         self.keystore = keystore
         self.stream_url = stream_url
+        self.commands = CommandRunner()
 
     async def handle(self, request: web.Request) -> web.Response:
         """The aiohttp handler for every AWS API call."""
@@ -143,6 +145,7 @@ class Gateway:
             fleet=self.fleet,
             sessions=self.sessions,
             keystore=self.keystore,
+            commands=self.commands,
             stream_url=self.stream_url,
             now=time.time(),
         )

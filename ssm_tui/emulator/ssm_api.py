@@ -10,6 +10,7 @@ from ssm_tui.emulator.documents import SHELL_SESSION_TYPES, resolve
 from ssm_tui.emulator.errors import AwsError, validation_error
 from ssm_tui.emulator.fleet import LATEST_AGENT_VERSION, Instance
 from ssm_tui.emulator.paging import paginate
+from ssm_tui.emulator.run_command_api import OPERATIONS as RUN_COMMAND_OPERATIONS
 from ssm_tui.emulator.sessions import EmulatedSession
 from ssm_tui.emulator.ssm_filters import node_filters, node_matches, ping_status, session_filter
 
@@ -197,4 +198,5 @@ _OPERATIONS: dict[str, Callable[[Json, ApiCall], Json]] = {
     "ResumeSession": resume_session,
     "TerminateSession": terminate_session,
     "DescribeSessions": describe_sessions,
+    **RUN_COMMAND_OPERATIONS,
 }

@@ -58,3 +58,53 @@ def test_aws_cli_lists_nodes_and_instances(
         if tag["Key"] == "Name"
     }
     assert names == {"web-stg-1"}
+
+
+@pytest.mark.slow
+def test_aws_cli_runs_a_command_and_reads_its_output(
+    aws_cli: Path, emulator_thread: EmulatorServer, aws_env: AwsEnv
+) -> None:
+    env = aws_env(emulator_thread, apply=False)
+    sent = _aws(
+        aws_cli,
+        env,
+        "ssm",
+        "send-command",
+        "--document-name",
+        "AWS-RunShellScript",
+        "--targets",
+        "Key=tag:Name,Values=web-1",
+        "--parameters",
+        "commands=echo hello from $AWS_SSM_INSTANCE_ID",
+    )
+    assert isinstance(sent, dict)
+    command_id = sent["Command"]["CommandId"]
+    instance_id = next(i.instance_id for i in emulator_thread.fleet.instances if i.name == "web-1")
+    subprocess.run(
+        [
+            str(aws_cli),
+            "ssm",
+            "wait",
+            "command-executed",
+            "--command-id",
+            command_id,
+            "--instance-id",
+            instance_id,
+        ],
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    result = _aws(
+        aws_cli,
+        env,
+        "ssm",
+        "get-command-invocation",
+        "--command-id",
+        command_id,
+        "--instance-id",
+        instance_id,
+    )
+    assert isinstance(result, dict)
+    assert (result["Status"], result["ResponseCode"]) == ("Success", 0)
+    assert result["StandardOutputContent"] == f"hello from {instance_id}\n"
