@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from ssm_tui.protocol.channel import DataChannel
 from ssm_tui.protocol.events import Event, WritableChanged
@@ -23,7 +23,10 @@ class FrameLink(Protocol):
         """Queue one binary frame, to be sent as one websocket message (§1.4)."""
 
 
-class ChannelDriver:
+LinkT = TypeVar("LinkT", bound=FrameLink)
+
+
+class ChannelDriver(Generic[LinkT]):
     """Drives one ``DataChannel`` on the running loop, like aioquic's ``transmit()``.
 
     Call :meth:`transmit` after every call into the channel: it hands each event to
@@ -41,7 +44,7 @@ class ChannelDriver:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.channel = channel
-        self.link: FrameLink | None = None
+        self.link: LinkT | None = None
         self._on_event = on_event
         self._clock = clock
         self._timer: asyncio.TimerHandle | None = None

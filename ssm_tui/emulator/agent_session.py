@@ -80,12 +80,11 @@ class AgentSession:
             max_payload_size=max_payload_size,
         )
         self._channel = channel
-        self._driver = ChannelDriver(channel, on_event=self._on_event)
+        self._driver: ChannelDriver[SessionLink] = ChannelDriver(channel, on_event=self._on_event)
         self._backend_factory = backend_factory
         self._decrypt_data_key = decrypt_data_key
         self._idle_timeout = idle_timeout
         self._on_ended = on_ended
-        self._link: SessionLink | None = None
         self._started = False
         self._client_version: str | None = None
         self._backend: SessionBackend | None = None
@@ -101,10 +100,10 @@ class AgentSession:
 
     def attach(self, link: SessionLink, *, client_version: str | None) -> None:
         """A websocket opened with a valid token now carries this session."""
-        previous, self._link = self._link, link
+        driver = self._driver
+        previous, driver.link = driver.link, link
         if previous is not None and previous is not link:
             previous.close()
-        self._driver.link = link
         now = time.time()
         self._last_activity = now
         if client_version is not None:
@@ -121,8 +120,7 @@ class AgentSession:
 
     def detach(self, link: SessionLink) -> None:
         """The websocket went away; the session stays until resumed, ended or idle."""
-        if self._link is link:
-            self._link = None
+        if self._driver.link is link:
             self._driver.link = None
 
     def receive_frame(self, frame: bytes) -> None:
@@ -177,13 +175,12 @@ class AgentSession:
             self._idle_timer = None
         with contextlib.suppress(ProtocolError):
             self._channel.close(now=time.time(), output=output)
-        self._driver.send_frames()  # the channel_closed, before the socket closes
-        # Wakes anything waiting to send or for acks; it will find the channel closed.
-        self._driver.stop()
-        self._driver.link = None
-        if self._link is not None:
-            self._link.close()
-            self._link = None
+        driver = self._driver
+        driver.send_frames()  # the channel_closed, before the socket closes
+        driver.stop()  # wakes anything waiting to send or for acks: it finds the channel closed
+        link, driver.link = driver.link, None
+        if link is not None:
+            link.close()
         self._on_ended(self)
 
     async def _release(self) -> None:

@@ -76,7 +76,7 @@ class DataChannelConnection:
         first_connect_attempts: int = 3,
     ) -> None:
         self._channel = channel
-        self._driver = ChannelDriver(channel, on_event=self._dispatch)
+        self._driver: ChannelDriver[FrameQueue] = ChannelDriver(channel, on_event=self._dispatch)
         self._endpoint = endpoint
         self._resume = resume
         self._on_event = on_event

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import Any
 
 from ssm_tui.aio.channel_driver import ChannelDriver
 from ssm_tui.aio.frame_queue import FrameQueue
@@ -18,7 +19,9 @@ TARGET = "i-0123456789abcdef0"
 class Wire:
     """One direction between two drivers: each frame reaches the peer on a later loop turn."""
 
-    def __init__(self, peer: ChannelDriver, *, drop: Callable[[bytes], bool] | None = None) -> None:
+    def __init__(
+        self, peer: ChannelDriver[Wire], *, drop: Callable[[bytes], bool] | None = None
+    ) -> None:
         self.peer = peer
         self.drop = drop
         self.sent: list[bytes] = []
@@ -39,13 +42,13 @@ class Wire:
 class Pair:
     """A client and a running plain-shell agent, each with a driver, not yet wired."""
 
-    def __init__(self, **agent_options: int) -> None:
+    def __init__(self, **agent_options: Any) -> None:
         self.client_events: list[Event] = []
         self.agent_events: list[Event] = []
         client = DataChannel(Role.CLIENT, session_id=SESSION, target=TARGET)
         agent = DataChannel(Role.AGENT, session_id=SESSION, target=TARGET, **agent_options)
-        self.client = ChannelDriver(client, on_event=self.client_events.append)
-        self.agent = ChannelDriver(agent, on_event=self.agent_events.append)
+        self.client: ChannelDriver[Wire] = ChannelDriver(client, on_event=self.client_events.append)
+        self.agent: ChannelDriver[Wire] = ChannelDriver(agent, on_event=self.agent_events.append)
         agent.start(now=time.time())
         self.agent.transmit()
 

@@ -73,7 +73,7 @@ class ClientLoop:
             target=target,
             client_version=client_version or "",
         )
-        self._driver = ChannelDriver(self.channel, on_event=self._handle)
+        self._driver: ChannelDriver[FrameQueue] = ChannelDriver(self.channel, on_event=self._handle)
         self.stream_url = stream_url
         self.client_version = client_version
         self.client_id = str(uuid.uuid4())
