@@ -30,9 +30,9 @@ class ChannelDriver(Generic[LinkT]):
     """Drives one ``DataChannel`` on the running loop, like aioquic's ``transmit()``.
 
     Call :meth:`transmit` after every call into the channel: it hands each event to
-    ``on_event``, sends each frame to ``link`` and re-arms ONE ``loop.call_at`` timer on
-    ``channel.get_timer()``. While no link is attached, frames are lost as on a dead
-    network; the channel resends the sequenced ones after ``reconnected()`` (§9.8). The
+    ``on_event``, sends each frame to the attached link and re-arms ONE ``loop.call_at``
+    timer on ``channel.get_timer()``. While no link is attached, frames are lost as on a
+    dead network; the channel resends the sequenced ones after ``reconnected()`` (§9.8). The
     driver also tracks back-pressure (``WritableChanged``) and whether all is acknowledged.
     """
 
@@ -44,7 +44,7 @@ class ChannelDriver(Generic[LinkT]):
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.channel = channel
-        self.link: LinkT | None = None
+        self._link: LinkT | None = None
         self._on_event = on_event
         self._clock = clock
         self._timer: asyncio.TimerHandle | None = None
@@ -56,6 +56,21 @@ class ChannelDriver(Generic[LinkT]):
         self._writable.set()
         self._acked = asyncio.Event()
         self._acked.set()
+
+    @property
+    def link(self) -> LinkT | None:
+        """The socket frames go to now, or None."""
+        return self._link
+
+    def attach(self, link: LinkT) -> LinkT | None:
+        """Send frames to ``link`` from now on; returns the link it replaces, if any."""
+        previous, self._link = self._link, link
+        return previous
+
+    def detach(self) -> LinkT | None:
+        """Drop frames until the next :meth:`attach`; returns the link that was attached."""
+        previous, self._link = self._link, None
+        return previous
 
     @property
     def writable(self) -> bool:
@@ -105,7 +120,7 @@ class ChannelDriver(Generic[LinkT]):
     def send_frames(self) -> None:
         """Send the frames the channel queued, without dispatching events or re-arming."""
         frames = self.channel.messages_to_send()
-        link = self.link
+        link = self._link
         if link is not None:
             for frame in frames:
                 link.send_frame(frame)

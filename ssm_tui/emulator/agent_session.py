@@ -100,8 +100,7 @@ class AgentSession:
 
     def attach(self, link: SessionLink, *, client_version: str | None) -> None:
         """A websocket opened with a valid token now carries this session."""
-        driver = self._driver
-        previous, driver.link = driver.link, link
+        previous = self._driver.attach(link)
         if previous is not None and previous is not link:
             previous.close()
         now = time.time()
@@ -121,7 +120,7 @@ class AgentSession:
     def detach(self, link: SessionLink) -> None:
         """The websocket went away; the session stays until resumed, ended or idle."""
         if self._driver.link is link:
-            self._driver.link = None
+            self._driver.detach()
 
     def receive_frame(self, frame: bytes) -> None:
         """One binary frame from the client."""
@@ -178,7 +177,7 @@ class AgentSession:
         driver = self._driver
         driver.send_frames()  # the channel_closed, before the socket closes
         driver.stop()  # wakes anything waiting to send or for acks: it finds the channel closed
-        link, driver.link = driver.link, None
+        link = driver.detach()
         if link is not None:
             link.close()
         self._on_ended(self)

@@ -192,7 +192,7 @@ class DataChannelConnection:
     async def _serve(self, ws: ClientConnection) -> str:
         """Pump frames both ways until the socket is lost or we stop; return why it ended."""
         unsent = FrameQueue()
-        self._driver.link = unsent
+        self._driver.attach(unsent)
         if self._was_live:
             self._channel.reconnected(now=time.time())
         self._was_live = True
@@ -204,7 +204,7 @@ class DataChannelConnection:
         try:
             await asyncio.wait({reader, writer, stopper}, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            self._driver.link = None
+            self._driver.detach()
             for task in (reader, writer, stopper):
                 task.cancel()
             if self._stop.is_set():

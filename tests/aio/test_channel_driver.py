@@ -55,8 +55,8 @@ class Pair:
     def wire(self, *, drop_output: Callable[[bytes], bool] | None = None) -> Wire:
         """Join both ways; returns the agent -> client wire."""
         to_client = Wire(self.client, drop=drop_output)
-        self.agent.link = to_client
-        self.client.link = Wire(self.agent)
+        self.agent.attach(to_client)
+        self.client.attach(Wire(self.agent))
         return to_client
 
     def received(self) -> bytes:

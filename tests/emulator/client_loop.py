@@ -110,7 +110,7 @@ class ClientLoop:
         await ws.send(opened.to_json().decode())
         self._ws = ws
         unsent = FrameQueue()
-        self._driver.link = unsent
+        self._driver.attach(unsent)
         self.connections += 1
         if self.connections > 1:
             self.channel.reconnected(now=time.time())  # §9.8: resend everything unacked
@@ -121,14 +121,14 @@ class ClientLoop:
     async def drop(self) -> None:
         """Lose the websocket from our side (no resume): the session must survive it."""
         ws, self._ws = self._ws, None
-        self._driver.link = None
+        self._driver.detach()
         if ws is not None:
             await ws.close()
 
     async def close(self) -> None:
         """Stop every task and close the socket."""
         ws, self._ws = self._ws, None
-        self._driver.link = None
+        self._driver.detach()
         self._driver.stop()
         for task in list(self._tasks):
             task.cancel()
@@ -184,7 +184,7 @@ class ClientLoop:
         if ws is not self._ws:
             return  # we dropped it on purpose
         self._ws = None
-        self._driver.link = None
+        self._driver.detach()
         self._notify()
         if self.channel.closed or self._resume is None:
             return
