@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from ssm_tui.emulator.fault_link import frame_type
+from ssm_tui.aio.channel_driver import ChannelDriver, FrameLink
 from ssm_tui.emulator.session_backend import BackendRefused, SessionBackend
 from ssm_tui.protocol.channel import DataChannel
 from ssm_tui.protocol.errors import ProtocolError
@@ -21,7 +21,6 @@ from ssm_tui.protocol.events import (
     SessionFailed,
     SessionStarted,
     SizeReceived,
-    WritableChanged,
 )
 from ssm_tui.protocol.role import Role
 
@@ -34,18 +33,14 @@ _log = logging.getLogger(__name__)
 FLUSH_TIMEOUT = 2.0
 FLUSH_CEILING = 60.0
 IDLE_MESSAGE = "Your session timed out due to inactivity and has been terminated."
-_INTERNAL_TYPES = frozenset({b"agent_session_state"})  # §3: agent → service only
 
 BackendFactory = Callable[[str | None], SessionBackend]
 # Decrypts the client's KMS data key (§8 step 4); raises when KMS refuses.
 DataKeyDecrypter = Callable[[bytes, Mapping[str, str]], bytes]
 
 
-class FrameLink(Protocol):
+class SessionLink(FrameLink, Protocol):
     """The websocket a session is attached to right now."""
-
-    def send_frame(self, frame: bytes) -> None:
-        """Queue one binary frame for the client."""
 
     def close(self) -> None:
         """Close the socket once the frames queued so far are out."""
@@ -74,7 +69,7 @@ class AgentSession:
         max_payload_size: int = 1024,
     ) -> None:
         self.session_id = session_id
-        self._channel = DataChannel(
+        channel = DataChannel(
             Role.AGENT,
             session_id=session_id,
             target=target,
@@ -84,20 +79,18 @@ class AgentSession:
             kms_key_id=kms_key_id,
             max_payload_size=max_payload_size,
         )
+        self._channel = channel
+        self._driver: ChannelDriver[SessionLink] = ChannelDriver(channel, on_event=self._on_event)
         self._backend_factory = backend_factory
         self._decrypt_data_key = decrypt_data_key
         self._idle_timeout = idle_timeout
         self._on_ended = on_ended
-        self._link: FrameLink | None = None
         self._started = False
         self._client_version: str | None = None
         self._backend: SessionBackend | None = None
         self._backend_ready = False
         self._early: list[Event] = []  # client input that arrived while the backend started
-        self._writable = asyncio.Event()
-        self._writable.set()
-        self._drained = asyncio.Event()
-        self._timer: asyncio.TimerHandle | None = None
+        self._idle_timer: asyncio.TimerHandle | None = None
         self._last_activity = time.time()
         self._ending = False
         self.ended = False
@@ -105,9 +98,9 @@ class AgentSession:
 
     # -- the socket side ----------------------------------------------------------------
 
-    def attach(self, link: FrameLink, *, client_version: str | None) -> None:
+    def attach(self, link: SessionLink, *, client_version: str | None) -> None:
         """A websocket opened with a valid token now carries this session."""
-        previous, self._link = self._link, link
+        previous = self._driver.attach(link)
         if previous is not None and previous is not link:
             previous.close()
         now = time.time()
@@ -120,13 +113,14 @@ class AgentSession:
         else:
             # §9.8: everything still unacked goes out again on the new socket.
             self._channel.reconnected(now=now)
-        self._process_events()
-        self._transmit()
+        self._driver.transmit()
+        if self._idle_timer is None and not self.ended:
+            self._arm_idle_timer()
 
-    def detach(self, link: FrameLink) -> None:
+    def detach(self, link: SessionLink) -> None:
         """The websocket went away; the session stays until resumed, ended or idle."""
-        if self._link is link:
-            self._link = None
+        if self._driver.link is link:
+            self._driver.detach()
 
     def receive_frame(self, frame: bytes) -> None:
         """One binary frame from the client."""
@@ -137,8 +131,7 @@ class AgentSession:
             self._channel.receive_message(frame, now=time.time())
         except ProtocolError as exc:
             _log.debug("session %s: dropped frame: %s", self.session_id, exc)
-        self._process_events()
-        self._transmit()
+        self._driver.transmit()
 
     # -- ending -------------------------------------------------------------------------
 
@@ -169,23 +162,24 @@ class AgentSession:
         deadline = time.monotonic() + FLUSH_CEILING
         while (unacked := self._channel.unacked_count) and time.monotonic() < deadline:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._drained.wait(), FLUSH_TIMEOUT)
+                await asyncio.wait_for(self._driver.wait_acked(), FLUSH_TIMEOUT)
             if self._channel.unacked_count >= unacked:
                 break  # no ack arrived in a whole flush period: the client is gone
         self.terminate(output)
 
     def _close_channel(self, output: str) -> None:
         self.ended = True
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
         with contextlib.suppress(ProtocolError):
             self._channel.close(now=time.time(), output=output)
-        self._transmit(rearm=False)
-        if self._link is not None:
-            self._link.close()
-            self._link = None
-        self._writable.set()  # wake anything waiting to send; it will find the channel closed
+        driver = self._driver
+        driver.send_frames()  # the channel_closed, before the socket closes
+        driver.stop()  # wakes anything waiting to send or for acks: it finds the channel closed
+        link = driver.detach()
+        if link is not None:
+            link.close()
         self._on_ended(self)
 
     async def _release(self) -> None:
@@ -198,32 +192,22 @@ class AgentSession:
 
     # -- the channel's events -----------------------------------------------------------
 
-    def _process_events(self) -> None:
-        for event in self._channel.events():
-            if isinstance(event, SessionStarted):
-                if event.client_version is not None:
-                    self._client_version = event.client_version
-                self._spawn(self._start_backend())
-            elif isinstance(event, DataReceived | SizeReceived | FlagReceived):
-                if self._backend_ready:
-                    self._deliver(event)
-                else:
-                    self._early.append(event)
-            elif isinstance(event, DataKeyDecryptionRequested):
-                self._provide_data_key(event)
-            elif isinstance(event, WritableChanged):
-                if event.writable:
-                    self._writable.set()
-                else:
-                    self._writable.clear()
-            elif isinstance(event, SessionFailed):
-                self.terminate(event.reason)
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, DataReceived | SizeReceived | FlagReceived):
+            if self._backend_ready:
+                self._deliver(event)
             else:
-                _log.debug("session %s: %s", self.session_id, event)
-        if self._channel.unacked_count == 0:
-            self._drained.set()
+                self._early.append(event)
+        elif isinstance(event, SessionStarted):
+            if event.client_version is not None:
+                self._client_version = event.client_version
+            self._spawn(self._start_backend())
+        elif isinstance(event, DataKeyDecryptionRequested):
+            self._provide_data_key(event)
+        elif isinstance(event, SessionFailed):
+            self.terminate(event.reason)
         else:
-            self._drained.clear()
+            _log.debug("session %s: %s", self.session_id, event)
 
     def _provide_data_key(self, event: DataKeyDecryptionRequested) -> None:
         now = time.time()
@@ -233,7 +217,7 @@ class AgentSession:
             self._channel.reject_data_key(str(exc) or type(exc).__name__, now=now)
         else:
             self._channel.provide_data_key(plaintext=key, now=now)
-        self._process_events()
+        self._driver.transmit()
 
     async def _start_backend(self) -> None:
         try:
@@ -269,7 +253,7 @@ class AgentSession:
 
     async def send(self, queue: Callable[[DataChannel, float], None]) -> None:
         """Run ``queue(channel, now)`` once the channel accepts more (back-pressure, §9.4)."""
-        await self._writable.wait()
+        await self._driver.wait_writable()
         if self.ended:
             return
         now = time.time()
@@ -279,40 +263,23 @@ class AgentSession:
         except ProtocolError as exc:
             _log.debug("session %s: cannot send: %s", self.session_id, exc)
             return
-        self._process_events()
-        self._transmit()
+        self._driver.transmit()
 
-    def _transmit(self, *, rearm: bool = True) -> None:
-        link = self._link
-        for frame in self._channel.messages_to_send():
-            # While no socket is attached, frames are lost like on a dead network; the
-            # channel resends the sequenced ones after the reconnect.
-            if link is not None and frame_type(frame) not in _INTERNAL_TYPES:
-                link.send_frame(frame)
-        if rearm and not self.ended:
-            self._arm_timer()
-
-    def _arm_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        deadline = self._last_activity + self._idle_timeout
-        channel_deadline = self._channel.get_timer()
-        if channel_deadline is not None:
-            deadline = min(deadline, channel_deadline)
+    def _arm_idle_timer(self) -> None:
+        # Armed once and moved on when it fires, not on every frame: activity only
+        # pushes the deadline later.
         loop = asyncio.get_running_loop()
-        self._timer = loop.call_at(loop.time() + max(0.0, deadline - time.time()), self._on_timer)
+        delay = max(0.0, self._last_activity + self._idle_timeout - time.time())
+        self._idle_timer = loop.call_at(loop.time() + delay, self._on_idle_timer)
 
-    def _on_timer(self) -> None:
-        self._timer = None
+    def _on_idle_timer(self) -> None:
+        self._idle_timer = None
         if self.ended:
             return
-        now = time.time()
-        if now >= self._last_activity + self._idle_timeout:
+        if time.time() >= self._last_activity + self._idle_timeout:
             self.terminate(IDLE_MESSAGE)
-            return
-        self._channel.handle_timer(now=now)
-        self._process_events()
-        self._transmit()
+        else:
+            self._arm_idle_timer()
 
     def _spawn(self, coroutine: Any) -> None:
         task: asyncio.Task[None] = asyncio.create_task(coroutine)

@@ -10,7 +10,6 @@ import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
@@ -24,9 +23,6 @@ from ssm_tui.emulator.sessions import EmulatedSession, SessionRegistry
 from ssm_tui.emulator.socket_link import SocketLink
 from ssm_tui.protocol.errors import RemoteProtocolError
 from ssm_tui.protocol.payloads import OpenDataChannel
-
-if TYPE_CHECKING:
-    from ssm_tui.emulator.server import EmulatorServer
 
 _log = logging.getLogger(__name__)
 
@@ -210,29 +206,3 @@ class DataChannelEndpoint:
         agent = self._agents.get(session.session_id)
         if agent is not None:
             agent.terminate("")
-
-
-def install_data_channel(server: EmulatorServer, **options: Any) -> DataChannelEndpoint:
-    """Plug the agent side into a server's reserved route; call before ``server.start()``.
-
-    Registers a shutdown hook so that stopping the server ends every session and kills
-    its processes. ``EmulatorServer`` does this itself; a second call returns the endpoint
-    already installed (and ignores ``options``).
-    """
-    installed = getattr(server, "data_channel", None)
-    if isinstance(installed, DataChannelEndpoint):
-        return installed
-    endpoint = DataChannelEndpoint(
-        sessions=server.sessions,
-        fleet=server.fleet,
-        keystore=server.keystore,
-        web_page=server.web_page_address,
-        **options,
-    )
-    server.data_channel_handler = endpoint.handle
-
-    async def on_shutdown(_app: web.Application) -> None:
-        await endpoint.close()
-
-    server.app.on_shutdown.append(on_shutdown)
-    return endpoint

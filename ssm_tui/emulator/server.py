@@ -8,6 +8,7 @@ from types import TracebackType
 
 from aiohttp import web
 
+from ssm_tui.emulator.data_channel_endpoint import DataChannelEndpoint
 from ssm_tui.emulator.demo_fleet import demo_fleet
 from ssm_tui.emulator.faults import Faults
 from ssm_tui.emulator.fleet import Fleet, Instance
@@ -55,10 +56,15 @@ class EmulatorServer:
         self.app.router.add_post("/", self._gateway.handle)
         self.app.router.add_get(DATA_CHANNEL_PATH, self._data_channel)
         self._runner: web.AppRunner | None = None
-        # Imported here: the endpoint module names this class for typing only.
-        from ssm_tui.emulator.data_channel_endpoint import install_data_channel
-
-        self.data_channel = install_data_channel(self)
+        self.data_channel = DataChannelEndpoint(
+            sessions=self.sessions,
+            fleet=self.fleet,
+            keystore=self.keystore,
+            web_page=self.web_page_address,
+        )
+        self.data_channel_handler = self.data_channel.handle
+        # Stopping the server ends every session and kills its processes.
+        self.app.on_shutdown.append(self._close_data_channel)
 
     @property
     def endpoint_url(self) -> str:
@@ -110,6 +116,9 @@ class EmulatorServer:
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
+
+    async def _close_data_channel(self, _app: web.Application) -> None:
+        await self.data_channel.close()
 
     async def _data_channel(self, request: web.Request) -> web.StreamResponse:
         session_id = request.match_info["session_id"]

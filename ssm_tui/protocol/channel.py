@@ -17,9 +17,10 @@ from .events import (
     SessionStarted,
     WritableChanged,
 )
-from .handshake import TIMEOUT_REASON
+from .handshake import TIMEOUT_REASON, Phase
 from .handshake_exchange import AgentExchange, ChannelHooks, exchange_for
 from .inbox import Inbox
+from .lifecycle import ChannelInput, ChannelState, Lifecycle
 from .message import Frame, MessageType, PayloadType, decode_frame
 from .outbox import Outbox
 from .payload_events import EVENT_MAKERS
@@ -31,13 +32,17 @@ from .payloads import (
 )
 from .role import Role
 
-__all__ = ["DataChannel", "Role"]
+__all__ = ["ChannelState", "DataChannel", "Role"]
+
+_RUNNING = ChannelState.RUNNING
 
 
 class DataChannel:
     """One role of a data channel: feed frames, queue data, drain events and frames.
 
-    See ``docs/sansio.md`` for how to drive it and ``docs/contracts.md`` for the API.
+    Its life is a ``Lifecycle`` (``lifecycle.py``): every change of state goes through
+    that table. See ``docs/sansio.md`` for how to drive it and ``docs/contracts.md`` for
+    the API.
     """
 
     def __init__(
@@ -77,10 +82,9 @@ class DataChannel:
         )
         self._events: list[Event] = []
         self._emit = self._events.append
-        self._now = 0.0
-        self._started = self._closed = self._close_sent = False
-        self._publication_paused = False
+        self._lifecycle = Lifecycle(role)
         self._client_role = client
+        self._lean = False  # see _lean_path_open()
         hooks = ChannelHooks(self._emit, self._session_started, self._fail)
         self._exchange = exchange_for(
             role,
@@ -99,20 +103,25 @@ class DataChannel:
             self._exchange,
             EVENT_MAKERS[role],
             hooks,
-            is_closed=lambda: self._closed,
+            is_closed=lambda: not self._lifecycle.state.is_open,
             capacity=reorder_capacity,
         )
 
     # -- state ----------------------------------------------------------------------
 
     @property
+    def state(self) -> ChannelState:
+        """Where the channel is in its life (``lifecycle.TRANSITIONS`` has every move)."""
+        return self._lifecycle.state
+
+    @property
     def closed(self) -> bool:
-        return self._closed
+        return not self._lifecycle.state.is_open
 
     @property
     def started(self) -> bool:
-        """True once SessionStarted was emitted: data flows both ways."""
-        return self._started
+        """True once SessionStarted was emitted (and still after the channel closed)."""
+        return self._exchange.handshake.phase is Phase.COMPLETE
 
     @property
     def writable(self) -> bool:
@@ -142,26 +151,26 @@ class DataChannel:
 
     def get_timer(self) -> float | None:
         """When to call :meth:`handle_timer` next (epoch seconds), or None."""
-        if self._closed:
+        state = self._lifecycle.state
+        if not state.is_open:
             return None
         deadline = self._exchange.deadline
-        if not self._publication_paused:  # §3: no resends while paused
+        if not state.paused:  # §3: no resends while paused
             resend = self._outbox.sent.next_deadline()
             if resend is not None and (deadline is None or resend < deadline):
                 deadline = resend
         return deadline
 
     def handle_timer(self, *, now: float) -> None:
-        if self._closed:
+        state = self._lifecycle.state
+        if not state.is_open:
             return
-        self._now = now
         deadline = self._exchange.deadline
         if deadline is not None and now >= deadline:
             self._fail(TIMEOUT_REASON)  # §6.5: the agent waits 15 s for each answer
             return
-        if not self._publication_paused:
-            outbox = self._outbox
-            outbox.frames.extend(outbox.sent.expired(now=now, limit=self._resend_limit))
+        if not state.paused:
+            self._outbox.resend_expired(now=now, limit=self._resend_limit)
 
     # -- sending --------------------------------------------------------------------
 
@@ -169,7 +178,6 @@ class DataChannel:
         """Agent role: send the HandshakeRequest when one is needed, else start (§14 step 3)."""
         self._require(Role.AGENT, "start")
         assert isinstance(self._exchange, AgentExchange)
-        self._now = now
         self._exchange.start(now)
         self._inbox.drain(now)
 
@@ -204,12 +212,12 @@ class DataChannel:
 
         Unacked and held data is abandoned: wait for ``unacked_count == 0`` first to flush.
         """
-        if self.role is Role.AGENT and not self._close_sent:
-            self._close_sent = True
+        before = self._lifecycle.state
+        after = self._move(ChannelInput.CLOSE)
+        if after is ChannelState.CLOSE_SENT and before is not after:
             self._outbox.send_channel_closed(
                 session_id=self.session_id, target=self.target, output=output, now=now
             )
-        self._closed = True
 
     def provide_data_key(
         self, plaintext: bytes, ciphertext_blob: bytes = b"", *, now: float
@@ -217,7 +225,6 @@ class DataChannel:
         """Answer DataKeyRequested (client: both values) or DataKeyDecryptionRequested
         (agent: the decrypted ``plaintext``), §8."""
         self._check_open()
-        self._now = now
         self._exchange.provide_data_key(plaintext, ciphertext_blob, now)
 
     def reject_data_key(self, reason: str, *, now: float) -> None:
@@ -228,31 +235,31 @@ class DataChannel:
 
     def reconnected(self, *, now: float) -> None:
         """A new websocket is up: resend every unacked frame now (§9.8), lift any pause."""
-        if self._closed:
+        if not self._lifecycle.state.is_open:
             return
-        self._now = now
         # Resend first: lifting the pause flushes held data, which must go out only once.
-        self._outbox.frames.extend(self._outbox.sent.resend_all(now=now))
-        self._set_publication_paused(False)
+        self._outbox.resend_all(now=now)
+        self._set_publication_paused(False, now)
         self._flush(now)
 
-    def pause_receiving(self) -> None:
+    def pause_receiving(self, *, now: float) -> None:
         """Stop accepting new stream messages; they go unacked so the peer resends them."""
-        self._inbox.paused = True
+        self._inbox.pause()
+        self._lean = self._lean_path_open()
 
-    def resume_receiving(self) -> None:
-        self._inbox.paused = False
-        self._inbox.drain(self._now)
+    def resume_receiving(self, *, now: float) -> None:
+        """Accept stream messages again; deliver those stored meanwhile whose turn came."""
+        self._inbox.resume(now)
+        self._lean = self._lean_path_open()
 
     # -- receiving ------------------------------------------------------------------
 
     def receive_message(self, raw: bytes, *, now: float) -> None:
         """Feed one inbound binary websocket message; malformed ones become MessageRejected."""
-        if self._closed:
-            return
-        self._now = now
-        if self._fast_output and self._inbox.receive_output(raw, now):
+        if self._lean and self._inbox.receive_output(raw, now):
             return  # the common case, read leanly: a running client's next Output
+        if not self._lifecycle.state.is_open:
+            return
         try:
             # §2.7: only the client checks digests.
             frame = decode_frame(raw, verify_digest=self._client_role)
@@ -261,8 +268,8 @@ class DataChannel:
             self._emit(MessageRejected(reason=str(exc)))
             return
         kind = frame.message_type
-        if kind != MessageType.PAUSE_PUBLICATION and self._publication_paused:
-            self._set_publication_paused(False)  # §14.1 item 8: any traffic resumes
+        if kind != MessageType.PAUSE_PUBLICATION and self._lifecycle.state.paused:
+            self._set_publication_paused(False, now)  # §14.1 item 8: any traffic resumes
         if kind == self._in_type:
             self._inbox.receive(frame, now)
         elif kind == MessageType.ACKNOWLEDGE:
@@ -274,19 +281,21 @@ class DataChannel:
             except RemoteProtocolError:
                 event = ChannelClosed(session_id=self.session_id)
             self._emit(event)
-            self._closed = True
+            self._move(ChannelInput.REMOTE_CLOSE)
         elif kind == MessageType.PAUSE_PUBLICATION:
-            self._set_publication_paused(True)
+            self._set_publication_paused(True, now)
         elif kind != MessageType.START_PUBLICATION:
             self._emit(MessageRejected(reason=f"unexpected message type {kind!r}"))
 
-    @property
-    def _fast_output(self) -> bool:
-        """Whether Output may take the lean path: this client delivers it as is (§9.2)."""
+    def _lean_path_open(self) -> bool:
+        """Whether Output may take the lean path: this client delivers it as is (§9.2).
+
+        Kept in ``_lean`` and re-read whenever one of its inputs changes: the state, the
+        receive pause, the cipher (which is only ever set before the session runs).
+        """
         return (
             self._client_role
-            and self._started
-            and not self._publication_paused
+            and self._lifecycle.state is _RUNNING
             and not self._inbox.paused
             and self._outbox.cipher is None
         )
@@ -303,21 +312,27 @@ class DataChannel:
 
     # -- internals ------------------------------------------------------------------
 
+    def _move(self, event: ChannelInput) -> ChannelState:
+        """The one place the state changes (LocalProtocolError if the table forbids it)."""
+        state = self._lifecycle.process(event)
+        self._lean = self._lean_path_open()
+        return state
+
     def _session_started(self, event: SessionStarted, now: float) -> None:
-        self._started = True
+        self._move(ChannelInput.START)
         self._emit(event)
         self._flush(now)
 
     def _fail(self, reason: str) -> None:
         self._emit(SessionFailed(reason=reason))
-        self._closed = True
+        self._move(ChannelInput.FAIL)
 
-    def _set_publication_paused(self, paused: bool) -> None:
-        if paused != self._publication_paused:
-            self._publication_paused = paused
+    def _set_publication_paused(self, paused: bool, now: float) -> None:
+        before = self._lifecycle.state
+        if self._move(ChannelInput.PAUSE if paused else ChannelInput.RESUME) is not before:
             self._emit(PublicationPaused() if paused else PublicationResumed())
             if not paused:
-                self._flush(self._now)
+                self._flush(now)
 
     def _send_chunks(
         self, payload_type: int, data: bytes | bytearray | memoryview, now: float
@@ -330,8 +345,7 @@ class DataChannel:
 
     def _flush(self, now: float) -> None:
         """Send held stream data once the session runs and publication is not paused."""
-        self._now = now
-        if self._started and not self._publication_paused and not self._closed:
+        if self._lifecycle.state.flowing:
             self._outbox.release(now=now)
         self._check_writable()
 
@@ -340,8 +354,8 @@ class DataChannel:
             self._emit(WritableChanged(writable=self._outbox.writable))
 
     def _check_open(self) -> None:
-        if self._closed:
-            raise LocalProtocolError("the data channel is closed")
+        if not self._lifecycle.state.is_open:
+            raise LocalProtocolError(f"the data channel is {self._lifecycle.state.label}")
 
     def _require(self, role: Role, what: str) -> None:
         if self.role is not role:

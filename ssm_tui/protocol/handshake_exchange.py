@@ -52,6 +52,9 @@ class _Exchange(Generic[_H]):
         """When the peer's answer is overdue (§6.5), or None."""
         return None
 
+    def data_arrived(self, now: float) -> None:
+        """A data payload is about to be delivered (only after ``accepts_data()``)."""
+
     def receive(self, payload_type: int, payload: bytes, now: float) -> None:
         """Act on one in-order handshake payload; a broken one fails the session."""
         try:
@@ -73,16 +76,19 @@ class ClientExchange(_Exchange[ClientHandshake]):
         # §9.2: the client drops non-handshake data until the handshake completes.
         return payload_type in self.payload_types or not self.handshake.in_progress
 
-    def accepts_data(self, now: float) -> bool:
-        """Data may be delivered; Output before any handshake starts a plain shell (§7)."""
+    def accepts_data(self) -> bool:
+        """Whether a data payload is delivered now: always, once ``ready()`` let it in."""
+        return True
+
+    def data_arrived(self, now: float) -> None:
+        """Output before any handshake means a plain shell: the session starts (§7)."""
         if self.handshake.phase is Phase.IDLE:
             self._started(self.handshake.start_without_handshake(), now)
-        return True
 
     def provide_data_key(self, plaintext: bytes, ciphertext_blob: bytes, now: float) -> None:
         if self.handshake.phase is not Phase.AWAITING_KEY:
             raise LocalProtocolError("no data key was requested")
-        self._outbox.cipher = SessionCipher(plaintext, Role.CLIENT)
+        self._outbox.encrypt_with(SessionCipher(plaintext, Role.CLIENT))
         response = self.handshake.key_provided(ciphertext_blob)
         self._outbox.send(_P.HANDSHAKE_RESPONSE, response.to_json(), now=now)
 
@@ -127,7 +133,7 @@ class AgentExchange(_Exchange[AgentHandshake]):
     def ready(self, payload_type: int) -> bool:
         return self.handshake.phase is not Phase.IDLE  # before start(): handler not up
 
-    def accepts_data(self, now: float) -> bool:
+    def accepts_data(self) -> bool:
         return not self.handshake.in_progress  # §9.3: acked and discarded meanwhile
 
     def start(self, now: float) -> None:
@@ -141,7 +147,7 @@ class AgentExchange(_Exchange[AgentHandshake]):
     def provide_data_key(self, plaintext: bytes, ciphertext_blob: bytes, now: float) -> None:
         cipher = SessionCipher(plaintext, Role.AGENT)
         challenge = self.handshake.challenge(cipher, now=now)
-        self._outbox.cipher = cipher
+        self._outbox.encrypt_with(cipher)
         self._outbox.send(_P.ENC_CHALLENGE_REQUEST, challenge.to_json(), now=now)
 
     def reject_data_key(self, reason: str, now: float) -> None:

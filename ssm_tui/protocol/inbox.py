@@ -19,7 +19,7 @@ class Inbox:
     """Acks inbound stream messages, puts them in order and hands each payload on.
 
     Handshake payloads go to the role's exchange; data payloads become events. While
-    ``paused`` (receive flow control), new messages stay unacked so the peer resends them.
+    paused (receive flow control), new messages stay unacked so the peer resends them.
     """
 
     def __init__(
@@ -33,12 +33,26 @@ class Inbox:
         capacity: int,
     ) -> None:
         self.window: ReceiveWindow[Frame] = ReceiveWindow(capacity=capacity)
-        self.paused = False
+        self._paused = False
         self._outbox = outbox
         self._exchange = exchange
         self._event_makers = event_makers
         self._emit, _, self._fail = hooks
         self._is_closed = is_closed
+
+    @property
+    def paused(self) -> bool:
+        """True between :meth:`pause` and :meth:`resume`."""
+        return self._paused
+
+    def pause(self) -> None:
+        """Leave new stream messages unacked (and so with the peer) until :meth:`resume`."""
+        self._paused = True
+
+    def resume(self, now: float) -> None:
+        """Take messages again, delivering those already stored whose turn has come."""
+        self._paused = False
+        self.drain(now)
 
     def receive_output(self, raw: bytes, now: float) -> bool:
         """The lean path: take ``raw`` if it is the next Output, else False (decode it fully).
@@ -61,7 +75,7 @@ class Inbox:
         """One decoded stream message of the type this role receives."""
         window = self.window
         seq = frame.sequence_number
-        if seq == window.expected and not self.paused and self._exchange.ready(frame.payload_type):
+        if seq == window.expected and not self._paused and self._exchange.ready(frame.payload_type):
             self._ack(frame, now)
             held = window.advance()
             self._dispatch(frame, now)
@@ -71,7 +85,7 @@ class Inbox:
         arrival = window.classify(seq)
         if arrival is Arrival.DUPLICATE:
             self._ack(frame, now)  # §9.2: unlike the plugin, re-ack so a lost ack heals
-        elif self.paused:
+        elif self._paused:
             return
         elif arrival is Arrival.EARLY and window.store(seq, frame):
             self._ack(frame, now)  # §9.2: ack early arrivals as they are stored
@@ -80,7 +94,7 @@ class Inbox:
     def drain(self, now: float) -> None:
         """Deliver stored early arrivals whose turn has come, while delivery may go on."""
         window = self.window
-        while not self._is_closed() and not self.paused:
+        while not self._is_closed() and not self._paused:
             frame = window.peek()
             if frame is None or not self._exchange.ready(frame.payload_type):
                 return
@@ -92,7 +106,8 @@ class Inbox:
         exchange = self._exchange
         if payload_type in exchange.payload_types:
             exchange.receive(payload_type, payload, now)
-        elif exchange.accepts_data(now):
+        elif exchange.accepts_data():
+            exchange.data_arrived(now)
             event = payload_event(self._event_makers, self._outbox.cipher, payload_type, payload)
             if isinstance(event, SessionFailed):
                 self._fail(event.reason)  # §8: a payload that cannot be opened is fatal

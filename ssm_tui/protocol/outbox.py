@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from .ack_codec import AckEncoder
 from .encryption import SessionCipher
+from .errors import LocalProtocolError
 from .message import HEADER_LENGTH, MessageType, build_frame, new_message_id
 from .payloads import ChannelClosedPayload
 from .retransmit import SendBuffer
@@ -25,7 +26,8 @@ class Outbox:
     Stream data waits in ``pending`` (unsequenced) until the channel may send it; it is
     numbered only when released, so handshake messages sent meanwhile keep the counter
     contiguous (§9.1). Nothing is ever dropped: ``writable`` turns False above the high
-    water mark and True again at the low one (§14.1 item 5).
+    water mark and True again at the low one (§14.1 item 5). Once the handshake agrees a
+    KMS data key, the outbox owns the session's cipher and seals every payload with it.
     """
 
     def __init__(
@@ -41,9 +43,9 @@ class Outbox:
         self._acks = AckEncoder(acked_type)
         self.flag_first = flag_first  # §14 step 2: the agent marks its Seq 0 with SYN
         self.high_water, self.low_water = high_water, low_water
-        self.cipher: SessionCipher | None = None
+        self._cipher: SessionCipher | None = None
         self.sent = SendBuffer()
-        self.frames: list[bytes] = []
+        self._frames: list[bytes] = []
         self.pending: deque[tuple[int, bytes]] = deque()
         self.pending_bytes = 0
         self.next_seq = 0
@@ -53,9 +55,28 @@ class Outbox:
     def buffered_bytes(self) -> int:
         return self.sent.bytes + self.pending_bytes
 
+    @property
+    def cipher(self) -> SessionCipher | None:
+        """The §4/§8 session cipher once a KMS data key is agreed, else None."""
+        return self._cipher
+
+    def encrypt_with(self, cipher: SessionCipher) -> None:
+        """Seal every stream payload from now on (§8); a session has one data key."""
+        if self._cipher is not None:
+            raise LocalProtocolError("the session already has a data key")
+        self._cipher = cipher
+
     def take(self) -> list[bytes]:
-        frames, self.frames = self.frames, []
+        frames, self._frames = self._frames, []
         return frames
+
+    def resend_expired(self, *, now: float, limit: int) -> None:
+        """Resend up to ``limit`` unacked frames whose timeout passed (§9.5)."""
+        self._frames.extend(self.sent.expired(now=now, limit=limit))
+
+    def resend_all(self, *, now: float) -> None:
+        """Resend every unacked frame at once: a new websocket is up (§9.8)."""
+        self._frames.extend(self.sent.resend_all(now=now))
 
     def hold(self, payload_type: int, payload: bytes) -> None:
         self.pending.append((payload_type, payload))
@@ -71,7 +92,7 @@ class Outbox:
 
     def send(self, payload_type: int, payload: bytes, *, now: float) -> None:
         """Sequence, encrypt per §4, send and keep one stream message until acked."""
-        cipher = self.cipher
+        cipher = self._cipher
         wire = payload if cipher is None else cipher.seal(payload_type, payload)
         seq = self.next_seq
         self.next_seq = seq + 1
@@ -85,17 +106,17 @@ class Outbox:
             message_id=new_message_id(),
         )
         self.sent.add(seq, frame, len(payload), now=now)
-        self.frames.append(frame)
+        self._frames.append(frame)
 
     def send_ack(self, wire_id: bytes, sequence_number: int, *, now: float) -> None:
         """Acknowledge the received message whose MessageId was ``wire_id`` on the wire."""
         created = int(now * 1000)  # millis(now), inlined: this is the hottest encoder
         if created < 1:
             created = 1
-        self.frames.append(self._acks.encode(wire_id, sequence_number, created))
+        self._frames.append(self._acks.encode(wire_id, sequence_number, created))
 
     def send_unsequenced(self, kind: str, payload: bytes, *, flags: int = 0, now: float) -> None:
-        self.frames.append(
+        self._frames.append(
             build_frame(
                 kind,
                 sequence_number=0,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable, Hashable
 
 from ssm_tui.transport.connection import DataChannelConnection
@@ -31,7 +32,7 @@ class ReceiveGate:
     def hold(self, key: Hashable) -> None:
         """``key``'s consumer is behind: stop taking new data from the agent."""
         if not self._held:
-            self._connection.channel.pause_receiving()
+            self._connection.channel.pause_receiving(now=time.time())
         self._held.add(key)
 
     def release(self, key: Hashable) -> None:
@@ -40,7 +41,7 @@ class ReceiveGate:
             return
         self._held.discard(key)
         if not self._held:
-            self._connection.channel.resume_receiving()
+            self._connection.channel.resume_receiving(now=time.time())
             self._connection.transmit()
 
 

@@ -7,16 +7,17 @@ import contextlib
 import logging
 import time
 import uuid
-from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
+from ssm_tui.aio.channel_driver import ChannelDriver
+from ssm_tui.aio.frame_queue import FrameQueue
 from ssm_tui.protocol.channel import DataChannel
 from ssm_tui.protocol.errors import ProtocolError
-from ssm_tui.protocol.events import ChannelClosed, SessionFailed
+from ssm_tui.protocol.events import ChannelClosed, Event, SessionFailed
 from ssm_tui.protocol.payloads import OpenDataChannel
 from ssm_tui.protocol.versions import CLIENT_VERSION
 from ssm_tui.transport.backoff import Backoff
@@ -54,9 +55,9 @@ EventHandler = Callable[[object], None]
 class DataChannelConnection:
     """Runs one DataChannel over a websocket, resuming the session when the socket is lost.
 
-    Thin by design (design.md): feed frames to the core, send what it drains, keep ONE
-    ``loop.call_at`` timer on ``channel.get_timer()``, let websockets ping every
-    ``ping_interval`` seconds, and on loss call ``resume`` and reconnect with every
+    Thin by design (design.md): a ``ChannelDriver`` feeds frames to the core, sends what
+    it drains and keeps ONE ``loop.call_at`` timer; websockets pings every
+    ``ping_interval`` seconds; on loss this calls ``resume`` and reconnects with every
     sequence/ack/retransmission counter kept (protocol.md §9.8).
     """
 
@@ -75,6 +76,7 @@ class DataChannelConnection:
         first_connect_attempts: int = 3,
     ) -> None:
         self._channel = channel
+        self._driver: ChannelDriver[FrameQueue] = ChannelDriver(channel, on_event=self._dispatch)
         self._endpoint = endpoint
         self._resume = resume
         self._on_event = on_event
@@ -86,14 +88,7 @@ class DataChannelConnection:
         self._first_connect_attempts = first_connect_attempts
         self._client_id = str(uuid.uuid4())  # stable across reconnects (§6.1)
         self._state = CONNECTING
-        self._ws: ClientConnection | None = None
-        self._outbox: deque[bytes] = deque()
-        self._outbox_ready = asyncio.Event()
         self._stop = asyncio.Event()
-        self._timer: asyncio.TimerHandle | None = None
-        self._timer_deadline: float | None = None
-        self._transmitting = False
-        self._again = False
         self._was_live = False
 
     # -- what sessions and the UI look at -------------------------------------------------
@@ -114,24 +109,7 @@ class DataChannelConnection:
         Call after every change made to the channel (``send_data``, ``send_size``...).
         Re-entrant calls from an event handler are folded into the running one.
         """
-        if self._transmitting:
-            self._again = True
-            return
-        self._transmitting = True
-        try:
-            self._again = True
-            while self._again:
-                self._again = False
-                for event in self._channel.events():
-                    self._observe(event)
-                    self._on_event(event)
-                messages = self._channel.messages_to_send()
-                if messages and self._ws is not None:
-                    self._outbox.extend(messages)
-                    self._outbox_ready.set()
-            self._arm_timer()
-        finally:
-            self._transmitting = False
+        self._driver.transmit()
 
     def end(self, reason: str) -> None:
         """Stop for good (no reconnect): close the websocket and report ``ended(reason)``."""
@@ -139,17 +117,12 @@ class DataChannelConnection:
             return
         self._set_state(ended(reason))
         self._stop.set()
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        self._driver.stop()
 
     async def flush(self, timeout: float) -> bool:
         """Wait until everything sent has been acknowledged; False on timeout or loss."""
-        deadline = time.monotonic() + timeout
-        while self._channel.unacked_count and not self._state.ended:
-            if time.monotonic() >= deadline:
-                return False
-            await asyncio.sleep(0.02)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._driver.wait_acked(), timeout)
         return self._channel.unacked_count == 0
 
     async def run(self) -> str:
@@ -171,16 +144,16 @@ class DataChannelConnection:
                     break
             if not await self._recover(last_error):
                 break
-        self._outbox.clear()
         return self._state.reason
 
     # -- internals --------------------------------------------------------------------------
 
-    def _observe(self, event: object) -> None:
+    def _dispatch(self, event: Event) -> None:
         if isinstance(event, ChannelClosed):
             self.end(event.output or f"session {event.session_id} closed")
         elif isinstance(event, SessionFailed):
             self.end(event.reason)
+        self._on_event(event)
 
     def _set_state(self, state: ConnectionState) -> None:
         self._state = state
@@ -218,20 +191,20 @@ class DataChannelConnection:
 
     async def _serve(self, ws: ClientConnection) -> str:
         """Pump frames both ways until the socket is lost or we stop; return why it ended."""
-        self._ws = ws
+        unsent = FrameQueue()
+        self._driver.attach(unsent)
         if self._was_live:
             self._channel.reconnected(now=time.time())
         self._was_live = True
         self._set_state(LIVE)
         self.transmit()
-        writer = asyncio.create_task(self._write(ws))
+        writer = asyncio.create_task(unsent.write_to(ws.send))
         stopper = asyncio.create_task(self._stop.wait())
         reader = asyncio.create_task(self._read(ws))
         try:
             await asyncio.wait({reader, writer, stopper}, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            self._ws = None
-            self._outbox.clear()
+            self._driver.detach()
             for task in (reader, writer, stopper):
                 task.cancel()
             if self._stop.is_set():
@@ -267,14 +240,6 @@ class DataChannelConnection:
             return f"websocket closed ({exc})"
         return f"websocket closed ({ws.close_code} {ws.close_reason})".replace(" )", ")")
 
-    async def _write(self, ws: ClientConnection) -> None:
-        outbox = self._outbox
-        while True:
-            while outbox:
-                await ws.send(outbox.popleft())
-            self._outbox_ready.clear()
-            await self._outbox_ready.wait()
-
     async def _recover(self, last_error: str) -> bool:
         """Wait, ResumeSession, and point at the new endpoint; False once the session ended."""
         while not self._stop.is_set():
@@ -306,24 +271,3 @@ class DataChannelConnection:
 
     def _channel_session_id(self) -> str:
         return str(getattr(self._channel, "session_id", "")) or "?"
-
-    def _arm_timer(self) -> None:
-        if self._stop.is_set():
-            return
-        deadline = self._channel.get_timer()
-        if deadline == self._timer_deadline and (deadline is None or self._timer is not None):
-            return
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        self._timer_deadline = deadline
-        if deadline is not None:
-            loop = asyncio.get_running_loop()
-            when = loop.time() + max(0.0, deadline - time.time())
-            self._timer = loop.call_at(when, self._on_timer)
-
-    def _on_timer(self) -> None:
-        self._timer = None
-        self._timer_deadline = None
-        self._channel.handle_timer(now=time.time())
-        self.transmit()

@@ -13,11 +13,14 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from ssm_tui.aio.channel_driver import ChannelDriver
+from ssm_tui.aio.frame_queue import FrameQueue
 from ssm_tui.protocol.channel import DataChannel
 from ssm_tui.protocol.events import (
     ChannelClosed,
     DataKeyRequested,
     DataReceived,
+    Event,
     ExitCodeReceived,
     FlagReceived,
     PublicationPaused,
@@ -70,6 +73,7 @@ class ClientLoop:
             target=target,
             client_version=client_version or "",
         )
+        self._driver: ChannelDriver[FrameQueue] = ChannelDriver(self.channel, on_event=self._handle)
         self.stream_url = stream_url
         self.client_version = client_version
         self.client_id = str(uuid.uuid4())
@@ -78,9 +82,7 @@ class ClientLoop:
         self._resume = resume
         self._rewrite = rewrite
         self._ws: ClientConnection | None = None
-        self._outbox: asyncio.Queue[bytes] = asyncio.Queue()
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._timer: asyncio.TimerHandle | None = None
         self._changed = asyncio.Event()
         self.on_data: Callable[[bytes], None] | None = None
         self.started: SessionStarted | None = None
@@ -107,24 +109,27 @@ class ClientLoop:
         )
         await ws.send(opened.to_json().decode())
         self._ws = ws
+        unsent = FrameQueue()
+        self._driver.attach(unsent)
         self.connections += 1
         if self.connections > 1:
             self.channel.reconnected(now=time.time())  # §9.8: resend everything unacked
         self._spawn(self._read(ws))
-        self._spawn(self._write(ws))
+        self._spawn(self._write(ws, unsent))
         self._pump()
 
     async def drop(self) -> None:
         """Lose the websocket from our side (no resume): the session must survive it."""
         ws, self._ws = self._ws, None
+        self._driver.detach()
         if ws is not None:
             await ws.close()
 
     async def close(self) -> None:
         """Stop every task and close the socket."""
         ws, self._ws = self._ws, None
-        if self._timer is not None:
-            self._timer.cancel()
+        self._driver.detach()
+        self._driver.stop()
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):
@@ -179,6 +184,7 @@ class ClientLoop:
         if ws is not self._ws:
             return  # we dropped it on purpose
         self._ws = None
+        self._driver.detach()
         self._notify()
         if self.channel.closed or self._resume is None:
             return
@@ -186,24 +192,19 @@ class ClientLoop:
         if token:
             await self.connect(token)
 
-    async def _write(self, ws: ClientConnection) -> None:
+    async def _write(self, ws: ClientConnection, unsent: FrameQueue) -> None:
+        rewrite = self._rewrite
         with contextlib.suppress(ConnectionClosed):
-            while True:
-                frame = await self._outbox.get()
-                if ws is not self._ws:
-                    return  # lost with the socket; the channel retransmits
-                await ws.send(self._rewrite(frame) if self._rewrite else frame)
+            if rewrite is None:
+                await unsent.write_to(ws.send)
+            else:
+                await unsent.write_to(lambda frame: ws.send(rewrite(frame)))
 
     def _pump(self) -> None:
-        for event in self.channel.events():
-            self._handle(event)
-        for frame in self.channel.messages_to_send():
-            if self._ws is not None:
-                self._outbox.put_nowait(frame)
-        self._arm_timer()
+        self._driver.transmit()
         self._notify()
 
-    def _handle(self, event: object) -> None:
+    def _handle(self, event: Event) -> None:
         if isinstance(event, SessionStarted):
             self.started = event
         elif isinstance(event, DataReceived):
@@ -230,21 +231,6 @@ class ClientLoop:
         assert self._data_keys is not None, "the agent asked for KMS but no key source is set"
         plaintext, blob = await self._data_keys(event.kms_key_id, dict(event.encryption_context))
         self.channel.provide_data_key(plaintext=plaintext, ciphertext_blob=blob, now=time.time())
-        self._pump()
-
-    def _arm_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        deadline = self.channel.get_timer()
-        if deadline is not None:
-            loop = asyncio.get_running_loop()
-            delay = max(0.0, deadline - time.time())
-            self._timer = loop.call_at(loop.time() + delay, self._on_timer)
-
-    def _on_timer(self) -> None:
-        self._timer = None
-        self.channel.handle_timer(now=time.time())
         self._pump()
 
     def _notify(self) -> None:

@@ -40,7 +40,8 @@ COMPLETE = b'{"HandshakeTimeToComplete":1,"CustomerMessage":""}'
 class GeneralPathClient(DataChannel):
     """A client that never takes the lean path."""
 
-    _fast_output = False  # type: ignore[assignment]
+    def _lean_path_open(self) -> bool:
+        return False
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def run(channel: DataChannel, script: list[Step]) -> tuple[list[object], list[ob
     for tick, step in enumerate(script):
         now = START + tick / 1000
         if step.call:
-            getattr(channel, step.call)()
+            getattr(channel, step.call)(now=now)
         else:
             channel.receive_message(step.raw, now=now)
         events += channel.events()

@@ -178,11 +178,11 @@ class TestPublication:
 class TestReceiveFlowControl:
     def test_paused_receiving_leaves_new_messages_unacked_until_resumed(self) -> None:
         channel = running_agent()
-        channel.pause_receiving()
+        channel.pause_receiving(now=NOW)
         channel.receive_message(frame(0, b"a", message_type="input_stream_data"), now=NOW)
         channel.receive_message(frame(1, b"b", message_type="input_stream_data"), now=NOW)
         assert channel.messages_to_send() == []
-        channel.resume_receiving()
+        channel.resume_receiving(now=NOW)
         channel.receive_message(frame(0, b"a", message_type="input_stream_data"), now=NOW)
         assert acked(channel.messages_to_send()) == [0]
         assert channel.events() == [DataReceived(data=b"a")]
@@ -190,9 +190,9 @@ class TestReceiveFlowControl:
     def test_buffered_messages_wait_for_resume(self) -> None:
         channel = running_agent()
         channel.receive_message(frame(1, b"b", message_type="input_stream_data"), now=NOW)
-        channel.pause_receiving()
+        channel.pause_receiving(now=NOW)
         channel.receive_message(frame(0, b"a", message_type="input_stream_data"), now=NOW)
-        channel.resume_receiving()
+        channel.resume_receiving(now=NOW)
         assert channel.events() == []
         channel.receive_message(frame(0, b"a", message_type="input_stream_data"), now=NOW)
         assert channel.events() == [DataReceived(data=b"a"), DataReceived(data=b"b")]
@@ -200,6 +200,6 @@ class TestReceiveFlowControl:
     def test_duplicates_are_re_acked_while_paused(self) -> None:
         channel = running_agent()
         channel.receive_message(frame(0, message_type="input_stream_data"), now=NOW)
-        channel.pause_receiving()
+        channel.pause_receiving(now=NOW)
         channel.receive_message(frame(0, message_type="input_stream_data"), now=NOW)
         assert acked(channel.messages_to_send()) == [0, 0]
