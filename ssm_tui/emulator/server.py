@@ -63,7 +63,7 @@ class EmulatorServer:
             web_page=self.web_page_address,
         )
         self.data_channel_handler = self.data_channel.handle
-        # Stopping the server ends every session and kills its processes.
+        # Stopping the server ends every session and Run Command script, and their processes.
         self.app.on_shutdown.append(self._close_data_channel)
 
     @property
@@ -119,6 +119,7 @@ class EmulatorServer:
 
     async def _close_data_channel(self, _app: web.Application) -> None:
         await self.data_channel.close()
+        await self._gateway.commands.close()
 
     async def _data_channel(self, request: web.Request) -> web.StreamResponse:
         session_id = request.match_info["session_id"]
