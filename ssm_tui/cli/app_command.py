@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ssm_tui.app_core.fleet_source import DiscoverySource, Progress, Scope
 from ssm_tui.aws.nodes import FleetSnapshot
 from ssm_tui.cli.errors import run_guarded
 from ssm_tui.config import Config, load_config, log_path
-from ssm_tui.ui.fleet_source import DiscoverySource, Progress, Scope
 
 if TYPE_CHECKING:
     from ssm_tui.emulator import EmulatorThread

@@ -13,9 +13,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
+from ssm_tui.app_core.fleet_source import FleetSource
 from ssm_tui.aws.filter import parse_filter
 from ssm_tui.aws.nodes import FleetSnapshot, ManagedNode
-from ssm_tui.ui.fleet_source import FleetSource
 from ssm_tui.ui.node_columns import COLUMN_KEYS
 from ssm_tui.ui.node_table import NodeTable
 

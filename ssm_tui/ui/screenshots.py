@@ -12,10 +12,10 @@ from pathlib import Path
 from textual.app import App
 from textual.pilot import Pilot
 
+from ssm_tui.app_core.fleet_source import DiscoverySource, Scope
 from ssm_tui.emulator import EmulatorThread
 from ssm_tui.emulator.client_config import CLEARED_VARIABLES, write_client_files
 from ssm_tui.ui.app import SsmTuiApp
-from ssm_tui.ui.fleet_source import DiscoverySource, Scope
 from ssm_tui.ui.session_tab import SessionTab
 
 SIZE = (160, 45)

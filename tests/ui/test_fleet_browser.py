@@ -8,9 +8,9 @@ from pathlib import Path
 from textual import events
 from textual.widgets import Input
 
+from ssm_tui.app_core.fleet_source import DiscoverySource, Progress, Scope, SnapshotSource
 from ssm_tui.aws.nodes import FleetSnapshot
 from ssm_tui.emulator import EmulatorServer
-from ssm_tui.ui.fleet_source import DiscoverySource, Progress, Scope, SnapshotSource
 from tests.ui.fleet_data import NODES, SNAPSHOT, node
 from tests.ui.hosts import BrowserHost, names, settle
 

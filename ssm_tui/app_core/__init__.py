@@ -1,0 +1,1 @@
+"""What the app does, without Textual: sessions it tracks, forwards it runs, fleets it lists."""
