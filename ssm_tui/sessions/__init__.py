@@ -13,3 +13,9 @@ side by side on one event loop. The shapes the app uses:
   ``stats`` (connections open/total, bytes each way), ``status`` and ``description``.
 - ``ProxySession(api, instance_id, port)``: ``bridge(reader, writer)`` for ProxyCommand.
 """
+
+from ssm_tui.transport.state import CONNECTING, ConnectionState, Phase, StateObserver, ended
+
+# What a session's websocket is doing is part of what a session is: callers above this
+# layer (the app) read it from here and never import the transport.
+__all__ = ["CONNECTING", "ConnectionState", "Phase", "StateObserver", "ended"]

@@ -14,10 +14,10 @@ from textual.message import Message
 
 from ssm_tui.app_core.session_services import SessionServices
 from ssm_tui.aws.nodes import ManagedNode
+from ssm_tui.sessions import CONNECTING, ConnectionState, Phase, ended
 from ssm_tui.sessions.base import SessionEnd
 from ssm_tui.sessions.shell import ShellSession
 from ssm_tui.terminal.scheduler import ParseQueue
-from ssm_tui.transport.state import CONNECTING, ConnectionState, Phase, ended
 from ssm_tui.ui.terminal_view import TerminalView
 
 _TITLE_WIDTH = 24
