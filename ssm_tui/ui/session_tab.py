@@ -117,7 +117,6 @@ class SessionTab(Vertical):
         # The view tells the scheduler when it is on screen or typed into, and leaves it
         # when unmounted.
         self._queue = self.view.attach(services.parser)
-        self._early_input: list[bytes] = []  # typed before StartSession answered
         self._released = False
 
     def compose(self) -> ComposeResult:
@@ -201,9 +200,6 @@ class SessionTab(Vertical):
                     markup=False,
                 )
             return
-        early, self._early_input = self._early_input, []
-        for data in early:
-            session.send_input(data)
 
     def _output(self, data: bytes) -> None:
         if not self._released:  # a closed tab's view has left the scheduler
@@ -242,10 +238,7 @@ class SessionTab(Vertical):
             if event.data in _RECONNECT_KEYS:
                 self.connect()
             return
-        if self._early_input or not session.session_id:
-            self._early_input.append(event.data)
-            return
-        session.send_input(event.data)
+        session.send_input(event.data)  # held by the session until StartSession answered
 
     @on(TerminalView.Resized)
     def _resized(self, event: TerminalView.Resized) -> None:
