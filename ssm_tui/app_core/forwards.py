@@ -132,7 +132,7 @@ def _row(key: str, spec: ForwardSpec, forward: PortForward) -> ForwardRow:
         target=spec.node.label,
         local=f"{bind}:{port}",
         remote=spec.remote,
-        mode=forward.mode or "…",
+        mode=forward.mode.value if forward.mode is not None else "…",
         state=forward.status,
         connections=stats.connections_open,
         bytes_in=stats.bytes_received,

@@ -16,6 +16,7 @@ from ssm_tui.protocol.events import (
     ChannelClosed,
     DataKeyRequested,
     DataReceived,
+    Event,
     ExitCodeReceived,
     FlagReceived,
     MessageRejected,
@@ -268,7 +269,7 @@ class Session:
             raise
         return Endpoint(stream_url=ticket.stream_url, token=ticket.token_value)
 
-    def _dispatch(self, event: object) -> None:
+    def _dispatch(self, event: Event) -> None:
         if isinstance(event, DataReceived):
             self.on_data(event.data)
         elif isinstance(event, StderrReceived):

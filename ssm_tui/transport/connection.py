@@ -16,7 +16,7 @@ from websockets.exceptions import ConnectionClosed, WebSocketException
 
 from ssm_tui.protocol.channel import DataChannel
 from ssm_tui.protocol.errors import ProtocolError
-from ssm_tui.protocol.events import ChannelClosed, SessionFailed
+from ssm_tui.protocol.events import ChannelClosed, Event, SessionFailed
 from ssm_tui.protocol.payloads import OpenDataChannel
 from ssm_tui.protocol.versions import CLIENT_VERSION
 from ssm_tui.transport.backoff import Backoff
@@ -47,7 +47,7 @@ class SessionGone(Exception):
 ResumeSession = Callable[[], Awaitable[Endpoint]]
 """Calls ResumeSession (off the event loop) and returns the new endpoint."""
 
-EventHandler = Callable[[object], None]
+EventHandler = Callable[[Event], None]
 """Receives every event the channel produces, in order, synchronously."""
 
 
@@ -176,7 +176,7 @@ class DataChannelConnection:
 
     # -- internals --------------------------------------------------------------------------
 
-    def _observe(self, event: object) -> None:
+    def _observe(self, event: Event) -> None:
         if isinstance(event, ChannelClosed):
             self.end(event.output or f"session {event.session_id} closed")
         elif isinstance(event, SessionFailed):
