@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Vertical
 from textual.dom import DOMNode
 from textual.message import Message
@@ -62,18 +61,21 @@ class ShellView(TerminalView):
 
 
 def priority_keys(node: DOMNode) -> frozenset[str]:
-    """The keys of the screen's and the app's priority bindings, after the keymap."""
-    keymap: Mapping[str, str] = node.app._keymap
+    """The keys of the priority bindings of ``node``'s ancestors, as declared in ``BINDINGS``.
+
+    Textual filters the binding chain through ``check_consume_key`` before it applies the
+    app's keymap, so the declared key is the one a view must leave alone; the keymap then
+    moves the binding to its new key, which a priority binding gets before the view does.
+    A class's bindings for a key replace those its bases declare for it, as in Textual.
+    """
     keys: set[str] = set()
-    for namespace in (node.screen, node.app):
-        for key, bindings in namespace._bindings.key_to_bindings.items():
-            for binding in bindings:
-                if not binding.priority:
-                    continue
-                if binding.id and binding.id in keymap:
-                    keys.update(k.strip() for k in keymap[binding.id].split(","))
-                else:
-                    keys.add(key)
+    for namespace in node.ancestors:
+        declared: dict[str, bool] = {}
+        for cls in reversed(type(namespace).__mro__):
+            own = BindingsMap(cls.__dict__.get("BINDINGS", ()))
+            for key, bindings in own.key_to_bindings.items():
+                declared[key] = any(binding.priority for binding in bindings)
+        keys.update(key for key, priority in declared.items() if priority)
     return frozenset(keys)
 
 
