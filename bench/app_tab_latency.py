@@ -15,9 +15,9 @@ from collections.abc import Callable
 from textual import events
 from textual.pilot import Pilot
 
+from ssm_tui.app_core.fleet_source import DiscoverySource, Scope
 from ssm_tui.emulator.client_config import CLEARED_VARIABLES
 from ssm_tui.ui.app import SsmTuiApp
-from ssm_tui.ui.fleet_source import DiscoverySource, Scope
 from ssm_tui.ui.session_tab import SessionTab
 from ssm_tui.ui.terminal_view import TerminalView
 

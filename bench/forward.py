@@ -181,7 +181,7 @@ async def main(size_mb: int, chunk: int | None, agent_chunk: int) -> None:
         port = forward.local_port
         size = size_mb * MB
         print(
-            f"forward mode {forward.mode}, client payload {payload} bytes,"
+            f"forward mode {forward.mode and forward.mode.value}, client payload {payload} bytes,"
             f" emulator agent payload {agent_chunk} bytes"
         )
         await measure("download, 1 connection", size, [download(port, size)])

@@ -10,10 +10,10 @@ from rich.console import RenderableType
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 
+from ssm_tui.app_core.fleet_source import SnapshotSource
 from ssm_tui.aws.filter import parse_filter
 from ssm_tui.aws.nodes import FleetSnapshot, ManagedNode
 from ssm_tui.ui.fleet_browser import FleetBrowser
-from ssm_tui.ui.fleet_source import SnapshotSource
 
 COUNT = 10_000
 ROLES = ("web", "api", "db", "bastion", "worker", "canary")

@@ -16,6 +16,7 @@ from ssm_tui.protocol.events import (
     ChannelClosed,
     DataKeyRequested,
     DataReceived,
+    Event,
     ExitCodeReceived,
     FlagReceived,
     MessageRejected,
@@ -96,6 +97,7 @@ class Session:
         self._closed_by_remote = False
         self._ended_by_us = False
         self._tasks: set[asyncio.Task[None]] = set()
+        self._unsent: list[bytes] = []  # sent before ``attach``: there is no channel yet
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -130,6 +132,11 @@ class Session:
             backoff=Backoff(budget=options.reconnect_budget),
         )
         self.prepare()
+        # After what ``prepare`` queued (a shell's Size); the channel holds it all until
+        # the session has started, then sends it in order.
+        unsent, self._unsent = self._unsent, []
+        for data in unsent:
+            self._channel.send_data(data, now=time.time())
         self._task = asyncio.create_task(self._run(self._connection))
 
     async def wait(self) -> SessionEnd:
@@ -188,8 +195,17 @@ class Session:
         await self._writable.wait()
 
     def send(self, data: bytes, *, now: float | None = None) -> None:
-        """Queue Output bytes for the agent and push them out."""
-        if self._channel is None or self._channel.closed or not data:
+        """Queue Output bytes for the agent and push them out.
+
+        Bytes sent before the session is attached (while StartSession is in flight: keys
+        typed into a tab that is still connecting) are kept and sent, in order, once it is.
+        """
+        if not data:
+            return
+        if self._channel is None:
+            self._unsent.append(data)
+            return
+        if self._channel.closed:
             return
         self._channel.send_data(data, now=time.time() if now is None else now)
         self.connection.transmit()
@@ -253,7 +269,7 @@ class Session:
             raise
         return Endpoint(stream_url=ticket.stream_url, token=ticket.token_value)
 
-    def _dispatch(self, event: object) -> None:
+    def _dispatch(self, event: Event) -> None:
         if isinstance(event, DataReceived):
             self.on_data(event.data)
         elif isinstance(event, StderrReceived):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import enum
 import errno
 import ipaddress
 import logging
@@ -35,6 +36,13 @@ REMOTE_HOST_DOCUMENT = "AWS-StartPortForwardingSessionToRemoteHost"
 # 16 KiB: 16x fewer messages (headers, SHA-256, acks) while staying small next to smux's
 # 32 KiB frames and far below any websocket message limit. Tune with SessionOptions.
 DEFAULT_UPLOAD_CHUNK = 16 * 1024
+
+
+class ForwardMode(enum.Enum):
+    """How the agent carries the forward's connections (§11), known once the session started."""
+
+    MUX = "mux"  # every connection an smux stream over the one session
+    BASIC = "basic"  # one connection at a time, the session's stream is its bytes
 
 
 class ForwardError(Exception):
@@ -95,7 +103,7 @@ class PortForward(Session):
         self.stats = ForwardStats()
         self.phase = ForwardPhase.CONNECTING
         self.end_reason = ""
-        self.mode = ""  # "mux" or "basic" once started
+        self.mode: ForwardMode | None = None  # known once started
         self._on_change = on_change
         self._outer_on_state = on_state
         self._on_state = self._forward_state
@@ -159,7 +167,7 @@ class PortForward(Session):
 
     def uses_terminate_flag(self) -> bool:
         # §5.2: mux always sends the flag; basic only to agents newer than 2.3.722.0.
-        return self.mode == "mux" or client_sends_terminate_flag(self.agent_version)
+        return self.mode is ForwardMode.MUX or client_sends_terminate_flag(self.agent_version)
 
     def on_started(self, event: SessionStarted) -> None:
         properties = event.properties or {}
@@ -167,12 +175,12 @@ class PortForward(Session):
         agent = event.agent_version or ""
         gate = self._gate = ReceiveGate(self.connection)
         if client_uses_mux(agent, port_type):
-            self.mode = "mux"
+            self.mode = ForwardMode.MUX
             self._bridge = MuxBridge(
                 self, self.stats, keepalive=client_sends_keepalive(agent), gate=gate
             )
         else:
-            self.mode = "basic"
+            self.mode = ForwardMode.BASIC
             self._bridge = BasicBridge(
                 self,
                 self.stats,

@@ -48,7 +48,7 @@ class SessionGone(Exception):
 ResumeSession = Callable[[], Awaitable[Endpoint]]
 """Calls ResumeSession (off the event loop) and returns the new endpoint."""
 
-EventHandler = Callable[[object], None]
+EventHandler = Callable[[Event], None]
 """Receives every event the channel produces, in order, synchronously."""
 
 

@@ -10,13 +10,13 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from ssm_tui.app_core.fleet_source import FleetSource
+from ssm_tui.app_core.session_services import ApiFactory, SessionServices
 from ssm_tui.config import Config
 from ssm_tui.ui.commands import WorkspaceCommands
 from ssm_tui.ui.dialogs import ConfirmScreen
-from ssm_tui.ui.fleet_source import FleetSource
 from ssm_tui.ui.forwards_panel import ForwardsPanel
 from ssm_tui.ui.help_screen import HelpScreen, help_sections
-from ssm_tui.ui.session_services import ApiFactory, SessionServices
 from ssm_tui.ui.session_tabs import Reopener
 from ssm_tui.ui.workspace import WorkspaceScreen
 

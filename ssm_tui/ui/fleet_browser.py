@@ -13,9 +13,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
+from ssm_tui.app_core.fleet_source import FleetSource
 from ssm_tui.aws.filter import parse_filter
 from ssm_tui.aws.nodes import FleetSnapshot, ManagedNode
-from ssm_tui.ui.fleet_source import FleetSource
 from ssm_tui.ui.node_columns import COLUMN_KEYS
 from ssm_tui.ui.node_table import NodeTable
 
@@ -85,7 +85,14 @@ class FleetBrowser(Vertical):
         self._typing_filter = False  # "/" pressed, enter or escape not yet
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter: text  tag:k=v  !negation", id="filter", compact=True)
+        # "/" selects the text itself (action_filter): focus lands after the keys typed
+        # ahead of it ("/tag:..."), and selecting those would let the next key replace them.
+        yield Input(
+            placeholder="filter: text  tag:k=v  !negation",
+            id="filter",
+            compact=True,
+            select_on_focus=False,
+        )
         yield Static(id="status")
         yield Static(id="errors")
         yield NodeTable(id="nodes")
@@ -180,7 +187,8 @@ class FleetBrowser(Vertical):
         # filter gets focus. The filter stops the keys it handles itself, so while the user
         # is typing a filter, a key bubbling up here is one of those and belongs to it.
         if not self._typing_filter:
-            if any(b.action == "filter" for b in self._bindings.key_to_bindings.get(event.key, ())):
+            active = self.screen.active_bindings.get(event.key)  # after the keymap
+            if active is not None and active.node is self and active.binding.action == "filter":
                 event.stop()
                 event.prevent_default()
                 self.action_filter()  # now, not when the binding would run: later keys follow
@@ -193,7 +201,7 @@ class FleetBrowser(Vertical):
         elif event.key == "backspace":
             filter_input.action_delete_left()
         elif event.is_printable and event.character:
-            filter_input.insert_text_at_cursor(event.character)
+            filter_input.replace(event.character, *filter_input.selection)
         else:
             return
         event.stop()
@@ -233,6 +241,7 @@ class FleetBrowser(Vertical):
     def action_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)
         filter_input.display = True
+        filter_input.select_all()  # what is typed next replaces the filter kept from before
         filter_input.focus()
         self._typing_filter = True
 

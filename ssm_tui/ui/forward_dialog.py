@@ -13,9 +13,9 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from ssm_tui.app_core.forwards import LOOPBACK, ForwardSpec
 from ssm_tui.aws.nodes import ManagedNode
 from ssm_tui.sessions.forward import is_loopback
-from ssm_tui.ui.forward_controller import LOOPBACK, ForwardSpec
 
 #: Starts the forward; returns its row key or raises with a message for the user.
 StartForward = Callable[[ForwardSpec], Awaitable[str]]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -12,6 +11,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
+
+from ssm_tui.app_core.forwards import ForwardRow
 
 _STATE_STYLES = {
     "listening": "green",
@@ -23,30 +24,16 @@ _STATE_STYLES = {
 }
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ForwardRow:
-    """What the panel shows for one forward; the sessions layer builds these."""
-
-    key: str
-    target: str
-    local: str
-    remote: str
-    mode: str
-    state: str
-    connections: int = 0
-    bytes_in: int = 0
-    bytes_out: int = 0
-
-    def cells(self) -> tuple[str | Text, ...]:
-        """The row's cells, in column order."""
-        return (
-            self.target,
-            f"{self.local} → {self.remote}",
-            self.mode,
-            Text(self.state, style=_STATE_STYLES.get(self.state, "")),
-            str(self.connections),
-            f"{human_bytes(self.bytes_in)} / {human_bytes(self.bytes_out)}",
-        )
+def cells(row: ForwardRow) -> tuple[str | Text, ...]:
+    """The row's cells, in column order."""
+    return (
+        row.target,
+        f"{row.local} → {row.remote}",
+        row.mode,
+        Text(row.state, style=_STATE_STYLES.get(row.state, "")),
+        str(row.connections),
+        f"{human_bytes(row.bytes_in)} / {human_bytes(row.bytes_out)}",
+    )
 
 
 COLUMNS = ("target", "local → remote", "mode", "state", "conns", "bytes in/out")
@@ -121,11 +108,11 @@ class ForwardsPanel(Vertical):
             table.remove_row(key)
         for key, row in wanted.items():
             if key in table.rows:
-                for column, cell in zip(COLUMNS, row.cells(), strict=True):
+                for column, cell in zip(COLUMNS, cells(row), strict=True):
                     if table.get_cell(key, column) != cell:
                         table.update_cell(key, column, cell, update_width=True)
             else:
-                table.add_row(*row.cells(), key=key)
+                table.add_row(*cells(row), key=key)
         table.display = bool(wanted)
         self.query_one("#no-forwards").display = not wanted
 

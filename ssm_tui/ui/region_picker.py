@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, SelectionList
 
-from ssm_tui.ui.fleet_source import Scope
+from ssm_tui.app_core.fleet_source import Scope
 
 #: The commercial regions Session Manager serves (offered alongside any already chosen).
 REGIONS = (

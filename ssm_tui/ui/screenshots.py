@@ -3,31 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from textual.app import App
 from textual.pilot import Pilot
 
-from ssm_tui.emulator import EmulatorThread
-from ssm_tui.emulator.client_config import CLEARED_VARIABLES, write_client_files
+from ssm_tui.app_core.demo import DemoFleet
+from ssm_tui.app_core.fleet_source import FleetSource
 from ssm_tui.ui.app import SsmTuiApp
-from ssm_tui.ui.fleet_source import DiscoverySource, Scope
 from ssm_tui.ui.session_tab import SessionTab
 
 SIZE = (160, 45)
-DEMO_SCOPE = Scope(
-    profiles=("prod", "staging"),
-    regions=("us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2", "eu-central-1"),
-)
 
 
-async def take(directory: Path) -> list[Path]:
+async def take(directory: Path, source: FleetSource) -> list[Path]:
     """Save the browser, shells, forwards, dialog and help screenshots; return their paths."""
-    app = SsmTuiApp(DiscoverySource(DEMO_SCOPE, known_profiles=("prod", "staging")))
+    app = SsmTuiApp(source)
     saved: list[Path] = []
 
     def save(name: str) -> None:
@@ -95,18 +88,14 @@ async def _http_get(port: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """Start the demo fleet, point boto3 at it, take the screenshots."""
+    """Take the screenshots on the demo fleet (started by the first listing)."""
     if len(argv) != 1:
         print("usage: python -m ssm_tui.ui.screenshots DIR", file=sys.stderr)
         return 2
     directory = Path(argv[0])
     directory.mkdir(parents=True, exist_ok=True)
-    with EmulatorThread() as server, tempfile.TemporaryDirectory() as folder:
-        files = write_client_files(server.fleet, server.endpoint_url, folder)
-        for name in CLEARED_VARIABLES:
-            os.environ.pop(name, None)
-        os.environ.update(files.env)
-        for path in asyncio.run(take(directory)):
+    with DemoFleet() as demo:
+        for path in asyncio.run(take(directory, demo.source())):
             print(path)
     return 0
 

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Vertical
 from textual.dom import DOMNode
 from textual.message import Message
 
+from ssm_tui.app_core.node_shell import NodeShell, one_line
+from ssm_tui.app_core.session_services import SessionServices
 from ssm_tui.aws.nodes import ManagedNode
+from ssm_tui.sessions import ConnectionState, Phase
 from ssm_tui.sessions.base import SessionEnd
 from ssm_tui.sessions.shell import ShellSession
 from ssm_tui.terminal.scheduler import ParseQueue
-from ssm_tui.transport.state import CONNECTING, ConnectionState, Phase, ended
-from ssm_tui.ui.session_services import SessionServices
 from ssm_tui.ui.terminal_view import TerminalView
 
 _TITLE_WIDTH = 24
@@ -62,18 +62,21 @@ class ShellView(TerminalView):
 
 
 def priority_keys(node: DOMNode) -> frozenset[str]:
-    """The keys of the screen's and the app's priority bindings, after the keymap."""
-    keymap: Mapping[str, str] = node.app._keymap
+    """The keys of the priority bindings of ``node``'s ancestors, as declared in ``BINDINGS``.
+
+    Textual filters the binding chain through ``check_consume_key`` before it applies the
+    app's keymap, so the declared key is the one a view must leave alone; the keymap then
+    moves the binding to its new key, which a priority binding gets before the view does.
+    A class's bindings for a key replace those its bases declare for it, as in Textual.
+    """
     keys: set[str] = set()
-    for namespace in (node.screen, node.app):
-        for key, bindings in namespace._bindings.key_to_bindings.items():
-            for binding in bindings:
-                if not binding.priority:
-                    continue
-                if binding.id and binding.id in keymap:
-                    keys.update(k.strip() for k in keymap[binding.id].split(","))
-                else:
-                    keys.add(key)
+    for namespace in node.ancestors:
+        declared: dict[str, bool] = {}
+        for cls in reversed(type(namespace).__mro__):
+            own = BindingsMap(cls.__dict__.get("BINDINGS", ()))
+            for key, bindings in own.key_to_bindings.items():
+                declared[key] = any(binding.priority for binding in bindings)
+        keys.update(key for key, priority in declared.items() if priority)
     return frozenset(keys)
 
 
@@ -109,16 +112,18 @@ class SessionTab(Vertical):
         self.node = node
         self.services = services
         self.view: TerminalView = ShellView(services.terminal())
-        self.session: ShellSession | None = None
-        self.state: ConnectionState = CONNECTING
-        self.end: SessionEnd | None = None
+        self.shell = NodeShell(
+            node,
+            services,
+            on_output=self._output,
+            on_end=self._ended,
+            on_change=self._changed,
+        )
         self.custom_title = ""
         self.remote_title = ""
         # The view tells the scheduler when it is on screen or typed into, and leaves it
         # when unmounted.
         self._queue = self.view.attach(services.parser)
-        self._early_input: list[bytes] = []  # typed before StartSession answered
-        self._released = False
 
     def compose(self) -> ComposeResult:
         yield self.view
@@ -135,17 +140,22 @@ class SessionTab(Vertical):
     def title(self) -> str:
         """Name (or id, or the title the shell set, or the user's) and state, for the tab."""
         name = self.custom_title or self.remote_title or self.node.label
-        return f"{shorten(name, _TITLE_WIDTH)} · {state_label(self.state, self.end)}"
+        return f"{shorten(name, _TITLE_WIDTH)} · {state_label(self.shell.state, self.shell.end)}"
+
+    @property
+    def session(self) -> ShellSession | None:
+        """The current (or last) session."""
+        return self.shell.session
 
     @property
     def live(self) -> bool:
         """True from the start of a session until it ends (connecting and reconnecting too)."""
-        return self.session is not None and not self.state.ended
+        return self.shell.live
 
     @property
     def closed(self) -> bool:
         """True once the tab was closed (its session is being terminated)."""
-        return self._released
+        return self.shell.closed
 
     @property
     def parse_queue(self) -> ParseQueue:
@@ -159,99 +169,55 @@ class SessionTab(Vertical):
 
     def connect(self) -> None:
         """Start a new session on the node; the screen keeps what the old one showed."""
-        if self.live or self._released:
-            return
         terminal = self.view.terminal
-        self.end = None
-        self.state = CONNECTING
-        self.session = ShellSession(
-            self.services.api(self.node.pair),
-            self.node.instance_id,
-            on_output=self._output,
-            size=(terminal.columns, terminal.lines),
-            options=self.services.shell_options(),
-            on_state=self._state_seen,
-            on_end=self._ended,
-        )
-        self.post_message(self.Changed(self))
-        self._start(self.session)
+        session = self.shell.connect((terminal.columns, terminal.lines))
+        if session is not None:
+            self._start(session)
 
     def close(self) -> None:
         """Terminate the session (in the background); the tab is going away."""
-        if self._released:
-            return
-        self._released = True
-        session = self.session
-        if session is not None and not self.state.ended:
-            self.services.terminate(session)
+        self.shell.close()
 
     # -- session events -------------------------------------------------------------------
 
     @work(group="session-start")
     async def _start(self, session: ShellSession) -> None:
         try:
-            await self.services.start(session)
+            await self.shell.start(session)
         except Exception as error:  # AWS refused (offline, Windows, unknown): show why
-            if session is self.session:
-                self._finish(session, SessionEnd(reason=_one_line(error), ok=False))
+            if session is self.shell.session:
                 self.notify(
-                    f"{self.node.label}: {_one_line(error)}",
+                    f"{self.node.label}: {one_line(error)}",
                     title="Cannot open a shell",
                     severity="error",
                     markup=False,
                 )
-            return
-        early, self._early_input = self._early_input, []
-        for data in early:
-            session.send_input(data)
 
     def _output(self, data: bytes) -> None:
-        if not self._released:  # a closed tab's view has left the scheduler
-            self.services.parser.receive(self._queue, data)
+        self.services.parser.receive(self._queue, data)
 
-    def _state_seen(self, state: ConnectionState) -> None:
-        if self.session is None or state.ended:
-            return  # the end is reported by _ended, with the exit code
-        self.state = state
+    def _changed(self) -> None:
         self.post_message(self.Changed(self))
 
     def _ended(self, end: SessionEnd) -> None:
-        if self.session is not None:
-            self._finish(self.session, end)
-
-    def _finish(self, session: ShellSession, end: SessionEnd) -> None:
-        if session is not self.session or self.end is not None:
-            return
-        self.services.forget(session)
-        self.end = end
-        self.state = ended(end.reason)
         code = f"exit {end.exit_code}, " if end.exit_code is not None else ""
         hint = f"[session ended: {code}{end.reason} — press enter to reconnect]"
         # Written into the terminal itself (after any output still queued): it stays in
         # the scrollback as a record of where one session ended and the next began.
         self.services.parser.receive(self._queue, f"\r\n\x1b[7m{hint}\x1b[0m\r\n".encode())
-        self.post_message(self.Changed(self))
 
     # -- view events ----------------------------------------------------------------------
 
     @on(TerminalView.Input)
     def _input(self, event: TerminalView.Input) -> None:
         event.stop()
-        session = self.session
-        if session is None or self.state.ended:
-            if event.data in _RECONNECT_KEYS:
-                self.connect()
-            return
-        if self._early_input or not session.session_id:
-            self._early_input.append(event.data)
-            return
-        session.send_input(event.data)
+        if not self.shell.send(event.data) and event.data in _RECONNECT_KEYS:
+            self.connect()
 
     @on(TerminalView.Resized)
     def _resized(self, event: TerminalView.Resized) -> None:
         event.stop()
-        if self.session is not None:
-            self.session.resize(event.columns, event.rows)
+        self.shell.resize(event.columns, event.rows)
 
     @on(TerminalView.TitleChanged)
     def _title_changed(self, event: TerminalView.TitleChanged) -> None:
@@ -261,8 +227,3 @@ class SessionTab(Vertical):
 
     def action_release_focus(self) -> None:
         self.screen.focus_next()
-
-
-def _one_line(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0]

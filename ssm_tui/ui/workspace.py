@@ -17,15 +17,15 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, TabPane
 
+from ssm_tui.app_core.fleet_source import FleetSource, Scope, ScopedFleetSource
+from ssm_tui.app_core.forwards import Forwards
+from ssm_tui.app_core.session_services import SessionServices
 from ssm_tui.aws.nodes import ManagedNode
 from ssm_tui.ui.dialogs import ConfirmScreen, TitleScreen
 from ssm_tui.ui.fleet_browser import FleetBrowser
-from ssm_tui.ui.fleet_source import FleetSource, Scope, ScopedFleetSource
-from ssm_tui.ui.forward_controller import ForwardController
 from ssm_tui.ui.forward_dialog import NewForwardScreen
 from ssm_tui.ui.forwards_panel import ForwardsPanel
 from ssm_tui.ui.region_picker import RegionPicker
-from ssm_tui.ui.session_services import SessionServices
 from ssm_tui.ui.session_tab import SessionTab
 from ssm_tui.ui.session_tabs import FLEET_TAB, SessionTabs
 
@@ -99,7 +99,7 @@ class WorkspaceScreen(Screen[None]):
         super().__init__()
         self._source = source
         self.services = services
-        self.forwarder = ForwardController(services, self._forwards_changed)
+        self.forwarder = Forwards(services, self._forwards_changed)
         self._live = 0
 
     class LiveSessionsChanged(Message):

@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from ssm_tui.sessions.forward import ForwardError, PortForward
+from ssm_tui.sessions.forward import ForwardError, ForwardMode, PortForward
 from ssm_tui.sessions.forward_stats import ForwardPhase
 from tests.loopback import echo_server, eventually, tcp_server
 from tests.sessions.lab import OLD_AGENT, PORTS, Lab
@@ -74,7 +74,7 @@ async def test_twenty_concurrent_http_connections_are_byte_exact(lab: Lab) -> No
                     assert await response.read() == body
 
             await asyncio.gather(*(fetch(i) for i in range(20)))
-        assert forward.mode == "mux"
+        assert forward.mode is ForwardMode.MUX
         assert forward.stats.connections_total == 40
         await eventually(lambda: forward.stats.connections_open == 0)
         assert forward.stats.bytes_received > 20 * 20_000
@@ -105,7 +105,7 @@ async def test_old_agent_forwards_one_connection_at_a_time_in_basic_mode(lab: La
             assert await reader.readexactly(len(payload)) == payload
             writer.close()
             await eventually(lambda: forward.stats.connections_open == 0)
-        assert forward.mode == "basic"
+        assert forward.mode is ForwardMode.BASIC
         assert forward.stats.connections_total == 3
         await forward.terminate()
         assert (await forward.wait()).ok

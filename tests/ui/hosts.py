@@ -8,9 +8,9 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
+from ssm_tui.app_core.fleet_source import FleetSource
 from ssm_tui.aws.nodes import ManagedNode
 from ssm_tui.ui.fleet_browser import FleetBrowser
-from ssm_tui.ui.fleet_source import FleetSource
 
 
 class BrowserHost(App[None]):

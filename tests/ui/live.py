@@ -7,8 +7,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from ssm_tui.app_core.fleet_source import DiscoverySource, Scope
 from ssm_tui.ui.app import SsmTuiApp
-from ssm_tui.ui.fleet_source import DiscoverySource, Scope
 from ssm_tui.ui.session_tab import SessionTab
 from tests.ui.hosts import settle
 

@@ -7,10 +7,11 @@ from dataclasses import replace
 from textual.command import CommandList
 from textual.widgets import Input, Static
 
+from ssm_tui.app_core.fleet_source import Scope, SnapshotSource
+from ssm_tui.app_core.forwards import ForwardRow
 from ssm_tui.ui.app import SsmTuiApp
 from ssm_tui.ui.dialogs import ConfirmScreen
-from ssm_tui.ui.fleet_source import Scope, SnapshotSource
-from ssm_tui.ui.forwards_panel import ForwardRow, ForwardsPanel
+from ssm_tui.ui.forwards_panel import ForwardsPanel
 from ssm_tui.ui.help_screen import HelpScreen
 from ssm_tui.ui.region_picker import RegionPicker
 from ssm_tui.ui.session_tabs import FLEET_TAB

@@ -8,9 +8,9 @@ from pathlib import Path
 from textual import events
 from textual.widgets import Input
 
+from ssm_tui.app_core.fleet_source import DiscoverySource, Progress, Scope, SnapshotSource
 from ssm_tui.aws.nodes import FleetSnapshot
 from ssm_tui.emulator import EmulatorServer
-from ssm_tui.ui.fleet_source import DiscoverySource, Progress, Scope, SnapshotSource
 from tests.ui.fleet_data import NODES, SNAPSHOT, node
 from tests.ui.hosts import BrowserHost, names, settle
 
@@ -112,6 +112,35 @@ class TestFilter:
             await pilot.pause(0.2)
             assert app.browser.query_one("#filter", Input).value == "db"
             assert shown(app) == ["db-primary", "db-stg-1"]
+            assert app.focused is app.browser.table
+
+    async def test_keys_typed_ahead_are_kept_when_the_filter_gets_focus(self) -> None:
+        app = BrowserHost(SnapshotSource(SNAPSHOT))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            for key, character in [("slash", "/"), *((c, c) for c in "tag")]:
+                app.post_message(events.Key(key, character))
+            await pilot.pause()  # the filter gets focus after the keys typed ahead
+            await pilot.press(*":Role=db")
+            assert app.browser.query_one("#filter", Input).value == "tag:Role=db"
+
+    async def test_a_filter_key_moved_by_the_keymap_takes_keys_typed_ahead(self) -> None:
+        app = BrowserHost(SnapshotSource(SNAPSHOT))
+        app.set_keymap({"ssm-tui.filter": "ctrl+f"})
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            for key, character in [("ctrl+f", None), *((c, c) for c in "db"), ("enter", None)]:
+                app.post_message(events.Key(key, character))
+            await pilot.pause(0.2)
+            assert app.browser.query_one("#filter", Input).value == "db"
+            assert shown(app) == ["db-primary", "db-stg-1"]
+
+    async def test_slash_again_replaces_the_kept_filter(self) -> None:
+        app = BrowserHost(SnapshotSource(SNAPSHOT))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("slash", *"db", "enter", "slash", *"web", "enter")
+            assert app.browser.query_one("#filter", Input).value == "web"
             assert app.focused is app.browser.table
 
     async def test_escape_clears_the_filter_and_returns_to_the_table(self) -> None:

@@ -101,6 +101,16 @@ class TestTyping:
             await pilot.press("ctrl+f2", *"frontend", "enter")
             await until(pilot, lambda: title(app, tab) == "frontend · live")
 
+    async def test_a_tab_key_moved_by_the_keymap_works_inside_a_shell(self, app: LiveApp) -> None:
+        app.set_keymap({"ssm-tui.next-tab": "f9"})
+        async with app.run_test(size=SIZE) as pilot:
+            await listed(pilot)
+            tab = await open_shell(pilot, "web-1")
+            await pilot.press("f9")
+            assert app.workspace.tabs.active == "fleet"
+            await pilot.press("alt+2")
+            assert app.focused is tab.view
+
 
 class TestEndedTabs:
     async def test_exit_ends_the_tab_and_enter_reconnects_below_the_old_screen(

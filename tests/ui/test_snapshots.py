@@ -6,10 +6,10 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from ssm_tui.app_core.fleet_source import SnapshotSource
+from ssm_tui.app_core.forwards import ForwardRow
 from ssm_tui.emulator import EmulatorServer
 from ssm_tui.ui.app import SsmTuiApp
-from ssm_tui.ui.fleet_source import SnapshotSource
-from ssm_tui.ui.forwards_panel import ForwardRow
 from tests.conftest import AwsEnv
 from tests.ui.fleet_data import SNAPSHOT
 from tests.ui.hosts import settle

@@ -1,4 +1,4 @@
-"""ForwardController: runs the workspace's port forwards and describes them as panel rows."""
+"""Forwards: the workspace's port forwards, started from specs and described as plain rows."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from ssm_tui.app_core.session_services import SessionServices
 from ssm_tui.aws.nodes import ManagedNode
 from ssm_tui.sessions.forward import PortForward
-from ssm_tui.ui.forwards_panel import ForwardRow
-from ssm_tui.ui.session_services import SessionServices
 
 LOOPBACK = "127.0.0.1"
 
@@ -30,7 +29,22 @@ class ForwardSpec:
         return f"{self.host}:{self.remote_port}" if self.host else str(self.remote_port)
 
 
-class ForwardController:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForwardRow:
+    """What the forwarding panel shows for one forward, as plain values."""
+
+    key: str
+    target: str
+    local: str
+    remote: str
+    mode: str
+    state: str
+    connections: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+
+
+class Forwards:
     """Owns every forward session; the panel polls ``rows()`` and sends stop/restart here.
 
     ``on_change`` is called when a forward starts, changes phase or connection count, or
@@ -118,7 +132,7 @@ def _row(key: str, spec: ForwardSpec, forward: PortForward) -> ForwardRow:
         target=spec.node.label,
         local=f"{bind}:{port}",
         remote=spec.remote,
-        mode=forward.mode or "…",
+        mode=forward.mode.value if forward.mode is not None else "…",
         state=forward.status,
         connections=stats.connections_open,
         bytes_in=stats.bytes_received,
