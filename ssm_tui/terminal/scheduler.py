@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ssm_tui.terminal.terminal import Terminal
 
-SLICE_BYTES = 8192
+SLICE_BYTES = 65536
 """The most one tab parses before the scheduler looks at the others again."""
 TYPED_RECENTLY = 2.0
 """Seconds a tab stays favoured after a key was typed into it."""
@@ -171,20 +171,32 @@ class ParseScheduler:
         return total
 
     def _parse_slice(self, queue: ParseQueue, limit: int) -> int:
-        """Parse up to ``limit`` bytes of one tab's queue."""
-        taken = 0
+        """Parse up to ``limit`` bytes of one tab's queue in one feed.
+
+        Output arrives in messages of about a kilobyte; the terminal draws whole lines in
+        bulk, and lines that scroll off within one feed never become screen cells, so the
+        queued messages are joined.  A slice that leaves output behind ends after a line
+        feed when it can: a line cut in two would be drawn twice.
+        """
         pending = queue.pending
-        while pending and taken < limit:
-            chunk = pending.popleft()
-            room = limit - taken
-            if len(chunk) > room:
-                pending.appendleft(chunk[room:])
-                chunk = chunk[:room]
-            queue.terminal.feed(chunk)
-            taken += len(chunk)
-        queue.pending_bytes -= taken
+        if len(pending) == 1 and len(pending[0]) <= limit:
+            data = pending.popleft()
+        else:
+            parts: list[bytes] = []
+            size = 0
+            while pending and size < limit:
+                chunk = pending.popleft()
+                parts.append(chunk)
+                size += len(chunk)
+            data = b"".join(parts)
+            if len(data) > limit:
+                cut = data.rfind(b"\n", 0, limit) + 1 or limit
+                pending.appendleft(data[cut:])
+                data = data[:cut]
+        queue.terminal.feed(data)
+        queue.pending_bytes -= len(data)
         queue.on_parsed()
-        return taken
+        return len(data)
 
     async def run(self) -> None:
         """Parse forever, yielding to the event loop after every time budget (a shorter
