@@ -11,7 +11,7 @@ import pyte
 from pyte import modes as mo
 from pyte.screens import Char, StaticDefaultDict, wcwidth
 
-from ssm_tui.terminal.scrollback import Scrollback, StoredLine, compact_segments
+from ssm_tui.terminal.scrollback import Scrollback, StoredLine, compact_lines, compact_segments
 
 if TYPE_CHECKING:
     _Screen = pyte.Screen
@@ -188,6 +188,21 @@ class FastDrawing(_Screen):
             and self.g0_charset is pyte.charsets.LAT1_MAP
         )
 
+    def draw_plain_block(self, lines: list[str]) -> None:
+        """Draw CR LF terminated lines of printable ASCII without SGR, like ``draw_block``."""
+        if max(map(len, lines)) > self.columns:
+            self.draw_block([[line] for line in lines])
+            return
+        attrs = self.cursor.attrs
+
+        def stored(start: int, stop: int) -> list[StoredLine]:
+            return compact_lines(attrs, lines[start:stop])
+
+        def rows(start: int) -> list[list[tuple[Char, str]]]:
+            return [[(attrs, line)] if line else [] for line in lines[start:]]
+
+        self._scroll_in(len(lines), stored, rows)
+
     def draw_block(self, lines: list[list[str]]) -> None:
         """Draw CR LF terminated lines of printable ASCII split by SGR parameter text.
 
@@ -240,12 +255,24 @@ class FastDrawing(_Screen):
                     part = part[len(take) :]
             add_row(row)
         cursor.attrs = attrs
-        self._scroll_in(rows)
+        self._scroll_in(
+            len(rows),
+            lambda start, stop: list(map(compact_segments, rows[start:stop])),
+            lambda start: rows[start:],
+        )
 
-    def _scroll_in(self, rows: list[list[tuple[Char, str]]]) -> None:
-        """Append rows below the screen (scrolling it) and leave a blank bottom row."""
+    def _scroll_in(
+        self,
+        count: int,
+        stored_rows: Callable[[int, int], list[StoredLine]],
+        segment_rows: Callable[[int], list[list[tuple[Char, str]]]],
+    ) -> None:
+        """Append ``count`` rows below the screen (scrolling it), leaving a blank bottom row.
+
+        ``stored_rows(start, stop)`` gives the stored form of new rows that scroll straight
+        off, ``segment_rows(start)`` the (attrs, text) segments of the rows that stay.
+        """
         bottom = self.lines - 1
-        count = len(rows)
         keep = not self.alternate
         buffer = self.buffer
         self.flush_dirty()
@@ -266,10 +293,10 @@ class FastDrawing(_Screen):
             new_leaving = count - leaving
             if skip:
                 self.scrollback.skip(skip)
-            stored += map(compact_segments, rows[skip:new_leaving])
+            stored += stored_rows(skip, new_leaving)
             self.scrollback.extend(stored)
         remaining = [screen_rows[y] for y in range(leaving, bottom)]
-        staying = rows[max(0, count - bottom) :]
+        staying = segment_rows(max(0, count - bottom))
         buffer.clear()
         y = 0
         for row in remaining:

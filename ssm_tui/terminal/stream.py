@@ -108,9 +108,13 @@ class FastStream:
         match = _BLOCK.match(text, pos)
         if match is None:
             return pos
-        lines = match.group().split("\r\n")
+        block = match.group()
+        lines = block.split("\r\n")
         lines.pop()
-        self.screen.draw_block([_SGR_SPLIT.split(line) for line in lines])
+        if "\x1b" in block:
+            self.screen.draw_block([_SGR_SPLIT.split(line) for line in lines])
+        else:
+            self.screen.draw_plain_block(lines)
         return match.end()
 
     def _escape_sequence(self, text: str, pos: int) -> int:

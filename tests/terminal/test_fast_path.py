@@ -63,3 +63,21 @@ def test_floods_of_whole_lines_agree(lines: list[str], chunk: int) -> None:
     assert cells(fed_fast(data, columns=12, lines=4, chunk=chunk)) == cells(
         fed_slow(data, columns=12, lines=4)
     )
+
+
+_plain_line = st.text(alphabet="abc xyz-", max_size=20).map(lambda text: text + "\r\n")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    sgr=_sgr,
+    lines=st.lists(_plain_line, min_size=1, max_size=60),
+    chunk=st.integers(0, 50),
+)
+def test_floods_of_lines_without_sgr_agree_in_any_style(
+    sgr: str, lines: list[str], chunk: int
+) -> None:
+    data = ("\x1b[H\x1b[2J" + sgr + "".join(lines)).encode()
+    assert cells(fed_fast(data, columns=12, lines=4, chunk=chunk)) == cells(
+        fed_slow(data, columns=12, lines=4)
+    )
