@@ -173,6 +173,7 @@ class SessionTab(Vertical):
             on_state=self._state_seen,
             on_end=self._ended,
         )
+        self._queue.on_backlog = self.session.hold_output
         self.post_message(self.Changed(self))
         self._start(self.session)
 
