@@ -11,6 +11,7 @@ import pyte
 from pyte import modes as mo
 from pyte.screens import Char, StaticDefaultDict, wcwidth
 
+from ssm_tui.terminal.block_rows import Segments, block_rows
 from ssm_tui.terminal.scrollback import Scrollback, StoredLine, compact_lines, compact_segments
 
 if TYPE_CHECKING:
@@ -188,84 +189,75 @@ class FastDrawing(_Screen):
             and self.g0_charset is pyte.charsets.LAT1_MAP
         )
 
-    def draw_plain_block(self, lines: list[str]) -> None:
-        """Draw CR LF terminated lines of printable ASCII without SGR, like ``draw_block``."""
-        if max(map(len, lines)) > self.columns:
-            self.draw_block([[line] for line in lines])
-            return
+    def draw_plain_block(self, lines: list[str]) -> int:
+        """Draw CR LF terminated lines of printable ASCII and tabs, like ``draw_block``."""
+        columns = self.columns
         attrs = self.cursor.attrs
+        given = lines
+        if (
+            any("\t" in line for line in lines)
+            and attrs == self.default_char
+            and self.tabstops == set(range(8, columns, 8))
+        ):
+            # Tabs to the default stops over blank cells: spaces, while no line wraps.
+            lines = [line.expandtabs() for line in lines]
+        if max(map(len, lines)) > columns or any("\t" in line for line in lines):
+            return self.draw_block([[line] for line in given])
 
         def stored(start: int, stop: int) -> list[StoredLine]:
             return compact_lines(attrs, lines[start:stop])
 
-        def rows(start: int) -> list[list[tuple[Char, str]]]:
+        def rows(start: int) -> list[Segments]:
             return [[(attrs, line)] if line else [] for line in lines[start:]]
 
         self._scroll_in(len(lines), stored, rows)
+        return len(lines)
 
-    def draw_block(self, lines: list[list[str]]) -> None:
-        """Draw CR LF terminated lines of printable ASCII split by SGR parameter text.
+    def draw_block(self, lines: list[list[str]]) -> int:
+        """Draw CR LF terminated lines of printable ASCII and tabs split by SGR parameters.
 
         Each line alternates text and SGR parameters (``re.split`` output).  The result is
-        exactly what drawing, SGR, CR and LF one by one would give, but rows that scroll
-        straight off are stored compactly without ever becoming screen cells.
+        exactly what drawing, SGR, tab, CR and LF one by one would give, but rows that
+        scroll straight off are stored compactly without ever becoming screen cells.
+        Returns how many lines were drawn: the rest (from a tab in the pending-wrap
+        state on) is for the caller to draw one by one.
         """
-        columns = self.columns
         cursor = self.cursor
         memo = self._sgr_text_memo
-        sgr = self.sgr
-        attrs = cursor.attrs
-        rows: list[list[tuple[Char, str]]] = []
-        add_row = rows.append
-        for parts in lines:
-            if len(parts) == 1:  # no SGR in the line
-                part = parts[0]
-                if len(part) <= columns:
-                    add_row([(attrs, part)] if part else [])
-                    continue
-            row: list[tuple[Char, str]] = []
-            used = 0
-            odd = False
-            for part in parts:
-                if odd:
-                    odd = False
-                    # SGR, memoised on (attrs, parameters) as in ``sgr`` (DECSCNM is off).
-                    found = memo.get((id(attrs), part))
-                    if found is not None and found[0] is attrs:
-                        attrs = found[1]
-                    else:
-                        cursor.attrs = attrs
-                        sgr(part)
-                        attrs = cursor.attrs
-                    continue
-                odd = True
-                if not part:
-                    continue
-                if used + len(part) <= columns:
-                    row.append((attrs, part))
-                    used += len(part)
-                    continue
-                while part:
-                    if used == columns:
-                        add_row(row)
-                        row, used = [], 0
-                    take = part[: columns - used]
-                    row.append((attrs, take))
-                    used += len(take)
-                    part = part[len(take) :]
-            add_row(row)
-        cursor.attrs = attrs
-        self._scroll_in(
-            len(rows),
-            lambda start, stop: list(map(compact_segments, rows[start:stop])),
-            lambda start: rows[start:],
+
+        def sgr(attrs: Char, params: str) -> Char:
+            # Memoised on (attrs, parameters) as in ``sgr`` (DECSCNM is off).
+            found = memo.get((id(attrs), params))
+            if found is not None and found[0] is attrs:
+                return found[1]
+            cursor.attrs = attrs
+            self.sgr(params)
+            return cursor.attrs
+
+        laid = block_rows(
+            lines,
+            columns=self.columns,
+            attrs=cursor.attrs,
+            sgr=sgr,
+            tabstops=lambda: sorted(self.tabstops),
+            blank=self.default_char,
         )
+        assert laid.attrs is not None
+        cursor.attrs = laid.attrs
+        rows = laid.rows
+        if rows:
+            self._scroll_in(
+                len(rows),
+                lambda start, stop: list(map(compact_segments, rows[start:stop])),
+                lambda start: rows[start:],
+            )
+        return laid.lines
 
     def _scroll_in(
         self,
         count: int,
         stored_rows: Callable[[int, int], list[StoredLine]],
-        segment_rows: Callable[[int], list[list[tuple[Char, str]]]],
+        segment_rows: Callable[[int], list[Segments]],
     ) -> None:
         """Append ``count`` rows below the screen (scrolling it), leaving a blank bottom row.
 

@@ -18,8 +18,8 @@ _CSI = re.compile(r"\x1b\[(\??)([0-9;]*) ?([@-~])")
 # xterm's modifyOtherKeys); they have no effect on the screen, so they are consumed here.
 SECONDARY_CSI = re.compile(r"\x1b\[[>=<][0-9;]*[@-~]")
 _OSC = re.compile(r"\x1b\]([0-9]*);?([^\x07\x1b\x9c]*)(?:\x07|\x1b\\|\x9c)")
-# Whole lines of printable ASCII and SGR, each ending in CR LF: the shape of most floods.
-_BLOCK = re.compile(r"(?:[ -~]*(?:\x1b\[[0-9;]*m[ -~]*)*\r\n)+")
+# Whole lines of printable ASCII, tabs and SGR, each ending in CR LF: the shape of most floods.
+_BLOCK = re.compile(r"(?:[\t -~]*(?:\x1b\[[0-9;]*m[\t -~]*)*\r\n)+")
 _SGR_SPLIT = re.compile(r"\x1b\[([0-9;]*)m")
 _MAX_PENDING = 4096
 
@@ -112,10 +112,12 @@ class FastStream:
         lines = block.split("\r\n")
         lines.pop()
         if "\x1b" in block:
-            self.screen.draw_block([_SGR_SPLIT.split(line) for line in lines])
+            drawn = self.screen.draw_block([_SGR_SPLIT.split(line) for line in lines])
         else:
-            self.screen.draw_plain_block(lines)
-        return match.end()
+            drawn = self.screen.draw_plain_block(lines)
+        if drawn == len(lines):
+            return match.end()
+        return pos + sum(len(line) + 2 for line in lines[:drawn])
 
     def _escape_sequence(self, text: str, pos: int) -> int:
         """Handle the sequence starting with ESC at ``pos``; return where parsing resumes."""
