@@ -197,7 +197,7 @@ class FastDrawing(_Screen):
         if (
             any("\t" in line for line in lines)
             and attrs == self.default_char
-            and self.tabstops == set(range(8, columns, 8))
+            and {stop for stop in self.tabstops if stop < columns} == set(range(8, columns, 8))
         ):
             # Tabs to the default stops over blank cells: spaces, while no line wraps.
             lines = [line.expandtabs() for line in lines]

@@ -155,7 +155,8 @@ class TerminalScreen(FastDrawing, XtermControls, pyte.Screen):
                     for x in [x for x in row if x >= columns]:
                         del row[x]
         if columns > self.columns:
-            self.tabstops.update(range(8 * (self.columns // 8 + 1), columns, 8))
+            # Every 8th column of the new area gets a stop (from 80 to 160: 80, 88, ...).
+            self.tabstops.update(range(-(-self.columns // 8) * 8, columns, 8))
         self.lines, self.columns = lines, columns
         self.margins = None
         self.cursor.x = min(self.cursor.x, columns - 1)
