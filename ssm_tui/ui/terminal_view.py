@@ -24,6 +24,9 @@ from ssm_tui.ui.terminal_selection import Selection
 from ssm_tui.ui.terminal_strips import StripPainter
 
 _FRAME_SECONDS = 1 / 60
+_FLOOD_FRAME_SECONDS = 1 / 30
+"""After a frame that repainted every row (output scrolling by), the next waits longer:
+nobody reads a flood at 60 frames a second, and the event loop is needed for keys."""
 _LAZY_FRAME_SECONDS = 0.05
 """How long a key's own repaint (cursor back on, selection cleared) may wait for the echo,
 which repaints them anyway: painting them first would delay the echo by a frame."""
@@ -115,6 +118,7 @@ class TerminalView(TerminalMouse, CursorBlink, Widget, can_focus=True):
         self._frame_lazy = False
         """Whether the pending frame timer is a lazy one that any other frame preempts."""
         self._last_frame = 0.0
+        self._frame_seconds = _FRAME_SECONDS
         self._title_version = self.terminal.title_version
         self._scrollback_total = self.terminal.screen.scrollback.total
         self._cursor_on = True
@@ -183,7 +187,7 @@ class TerminalView(TerminalMouse, CursorBlink, Widget, can_focus=True):
                 return
             self._frame_timer.stop()  # real output preempts a lazy frame
             self._frame_timer = None
-        delay = self._last_frame + _FRAME_SECONDS - time.monotonic()
+        delay = self._last_frame + self._frame_seconds - time.monotonic()
         if lazy:
             delay = max(delay, _LAZY_FRAME_SECONDS)
         self._frame_lazy = lazy
@@ -200,12 +204,17 @@ class TerminalView(TerminalMouse, CursorBlink, Widget, can_focus=True):
             return
         keys = self._visible_keys()
         width = self.size.width
+        flood = False
         if len(keys) != len(self._shown):
             self.refresh()
         else:
+            changed = 0
             for y, (new, old) in enumerate(zip(keys, self._shown, strict=True)):
                 if new != old:
+                    changed += 1
                     self.refresh(Region(0, y, width, 1))
+            flood = changed == len(keys) > 1
+        self._frame_seconds = _FLOOD_FRAME_SECONDS if flood else _FRAME_SECONDS
         self._shown = keys
 
     def on_show(self) -> None:
