@@ -10,7 +10,9 @@ Starts ``ssm-tui emulator`` in its own process, then three tmux panes of 160x45:
 
 In each, ``cat`` of a log-like file is timed from the keystroke until the marker echoed
 after it is on screen.  The paths take turns round after round, so load from other work on
-the machine weighs on all three alike; the median of each is printed with the ratios.
+the machine weighs on all three alike; the median of each is printed with the ratios, and
+the CPU time the Python client (the app, ``ssm-tui shell``) used per ``cat`` (with the
+``clear`` before it).
 Needs tmux; prints figures, never fails on them.
 """
 
@@ -86,6 +88,27 @@ class Pane:
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
 
+    def client_cpu(self) -> float | None:
+        """CPU seconds the pane's Python client (app or shell) used so far; None if none."""
+        result = subprocess.run(
+            ["tmux", "display", "-p", "-t", self.name, "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+        )
+        pending = [result.stdout.strip()]
+        while pending:
+            pid = pending.pop()
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            except OSError:
+                continue
+            fields = stat.rpartition(")")[2].split()
+            if "python" in stat.partition("(")[2].partition(")")[0]:
+                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            pending += children
+        return None
+
 
 def timed_cat(pane: Pane, path: Path, round_number: int) -> float:
     """Seconds from sending `cat FILE; echo MARKER` until the marker is on screen."""
@@ -153,9 +176,14 @@ def main() -> None:
             for pane in (app, shell):
                 pane.wait_for("ssm-user@")
             times: dict[str, list[float]] = {pane.label: [] for pane in panes}
+            cpu: dict[str, list[float]] = {pane.label: [] for pane in panes}
             for n in range(options.rounds):
                 for pane in panes:
+                    before = pane.client_cpu()
                     times[pane.label].append(timed_cat(pane, path, n))
+                    after = pane.client_cpu()
+                    if before is not None and after is not None:
+                        cpu[pane.label].append(after - before)
     finally:
         for pane in panes:
             pane.close()
@@ -169,7 +197,8 @@ def main() -> None:
     )
     for label, rate in rates.items():
         runs = " ".join(f"{size / 1e6 / t:.1f}" for t in times[label])
-        print(f"  {label:16} {rate:6.1f} MB/s   (rounds: {runs})")
+        used = f"{statistics.median(cpu[label]):.2f} s" if cpu[label] else "-"
+        print(f"  {label:16} {rate:6.1f} MB/s   client CPU {used:>6}   (rounds: {runs})")
     app_rate = rates["ssm-tui app tab"]
     print(
         f"  app / ssm-tui shell {app_rate / rates['ssm-tui shell']:.2f}x,"
