@@ -109,15 +109,24 @@ class TerminalScreen(FastDrawing, XtermControls, pyte.Screen):
                 buffer[y] = row
         buffer.pop(bottom, None)
 
-    def _stored(self, y: int) -> StoredLine:
-        """The stored form of screen row ``y`` (dirty rows must be flushed first)."""
+    def _stored(self, y: int, *, keep: bool = False) -> StoredLine:
+        """The stored form of screen row ``y`` (dirty rows must be flushed first).
+
+        A form cached when the row was drawn in bulk is used up unless ``keep``.
+        """
         row = self.buffer.get(y)
         if not row:
             return ""
-        cached = self._compacted.pop(id(row), None)
+        key = id(row)
+        cached = self._compacted.get(key) if keep else self._compacted.pop(key, None)
         if cached is not None and cached[0] is row and cached[1] == self.row_versions[y]:
             return cached[2]
         return compact_row(row, self.columns)
+
+    def row_line(self, y: int) -> StoredLine:
+        """The stored form of what screen row ``y`` shows now."""
+        self.flush_dirty()
+        return self._stored(y, keep=True)
 
     def erase_in_line(self, how: int = 0, *_: int, **__: Any) -> None:
         """Erase part of the line; unknown variants are ignored rather than raising."""
