@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
 import pyte
@@ -13,9 +12,11 @@ from pyte.screens import Char, Margins, StaticDefaultDict, wcwidth
 from ssm_tui.terminal import modes
 from ssm_tui.terminal.controls import XtermControls
 from ssm_tui.terminal.drawing import FastDrawing, Row
+from ssm_tui.terminal.pyte_compat import tolerant_parameters
 from ssm_tui.terminal.scrollback import Scrollback, StoredLine, compact_row, styled
 
 
+@tolerant_parameters
 class TerminalScreen(FastDrawing, XtermControls, pyte.Screen):
     """A pyte screen with scrollback, the alternate screen, xterm modes and replies.
 
@@ -235,40 +236,3 @@ def _moved(point: Any, count: int) -> Any:
     moved = copy.copy(cursor)
     moved.y = cursor.y + count
     return point._replace(cursor=moved) if hasattr(point, "cursor") else moved
-
-
-def _tolerant(name: str, arity: int) -> Callable[..., None]:
-    """Wrap a pyte handler so extra parameters and a private marker are ignored.
-
-    pyte raises TypeError on ``CSI 1;2;3 H`` or ``CSI ? 5 A``, and its parser then drops the
-    rest of the chunk; real terminals ignore what they do not use.
-    """
-    base = getattr(pyte.Screen, name)
-
-    def handler(self: TerminalScreen, *params: int, **_: Any) -> None:
-        base(self, *params[:arity])
-
-    handler.__name__ = name
-    handler.__doc__ = base.__doc__
-    return handler
-
-
-_ARITIES = {
-    "insert_characters": 1,
-    "delete_characters": 1,
-    "erase_characters": 1,
-    "cursor_up": 1,
-    "cursor_up1": 1,
-    "cursor_down": 1,
-    "cursor_down1": 1,
-    "cursor_back": 1,
-    "cursor_forward": 1,
-    "cursor_position": 2,
-    "cursor_to_column": 1,
-    "insert_lines": 1,
-    "delete_lines": 1,
-    "clear_tab_stop": 1,
-    "set_margins": 2,
-}
-for _name, _arity in _ARITIES.items():
-    setattr(TerminalScreen, _name, _tolerant(_name, _arity))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 
 import pyte
 from pyte import control as ctrl
 
+from ssm_tui.terminal.pyte_compat import parser_feeder, text_run_matcher
 from ssm_tui.terminal.screen import TerminalScreen
 
 # A control sequence pyte parses the same way: optional "?", numeric parameters, an optional
@@ -49,7 +49,8 @@ class FastStream:
         self.slow = SlowStream(screen)
         self._pending = ""
         self._in_slow = False
-        self._text = pyte.Stream._text_pattern.match
+        self._send = parser_feeder(self.slow)
+        self._text = text_run_matcher()
         self._basic: dict[str, Callable[[], None]] = {
             char: getattr(screen, name) for char, name in pyte.Stream.basic.items()
         }
@@ -180,7 +181,7 @@ class FastStream:
 
     def _feed_slow(self, text: str, pos: int) -> int:
         """Feed characters to pyte's parser until it is back in the ground state."""
-        send: Callable[[str], Any] = self.slow._send_to_parser
+        send = self._send
         length = len(text)
         while pos < length:
             char = text[pos]
