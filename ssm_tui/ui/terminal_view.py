@@ -32,7 +32,7 @@ _LAZY_FRAME_SECONDS = 0.05
 which repaints them anyway: painting them first would delay the echo by a frame."""
 
 
-class TerminalView(TerminalMouse, CursorBlink, Widget, can_focus=True):
+class TerminalView(TerminalMouse, Widget, can_focus=True):
     """Shows a Terminal and sends every key to the remote side while focused.
 
     | Key(s) | Description |
@@ -121,9 +121,12 @@ class TerminalView(TerminalMouse, CursorBlink, Widget, can_focus=True):
         self._frame_seconds = _FRAME_SECONDS
         self._title_version = self.terminal.title_version
         self._scrollback_total = self.terminal.screen.scrollback.total
-        self._cursor_on = True
-        self._blink_timer: Timer | None = None
-        self._key_at = 0.0
+        self.blink = CursorBlink(
+            self.terminal,
+            repaint=self._schedule_frame,
+            every=lambda seconds, callback: self.set_interval(seconds, callback, name="blink"),
+            headless=lambda: self.app.is_headless,
+        )
         self._on_screen = False
         """Whether the compositor shows the view (Show/Hide); hidden views skip frames."""
         self._scheduler: ParseScheduler | None = None
@@ -217,6 +220,12 @@ class TerminalView(TerminalMouse, CursorBlink, Widget, can_focus=True):
         self._frame_seconds = _FLOOD_FRAME_SECONDS if flood else _FRAME_SECONDS
         self._shown = keys
 
+    def on_focus(self) -> None:
+        self.blink.focused()
+
+    def on_blur(self) -> None:
+        self.blink.blurred()
+
     def on_show(self) -> None:
         """Back on screen: repaint everything that changed while hidden."""
         self._on_screen = True
@@ -279,7 +288,7 @@ class TerminalView(TerminalMouse, CursorBlink, Widget, can_focus=True):
             index != terminal.scrollback_count + y
             or not terminal.cursor_visible
             or not self.has_focus
-            or not self._cursor_on
+            or not self.blink.on
         ):
             return None
         return x, terminal.cursor_shape
@@ -340,7 +349,7 @@ class TerminalView(TerminalMouse, CursorBlink, Widget, can_focus=True):
         if data:
             self._typed()
             self.scroll_lines(-self.scroll_back)
-            self._steady_cursor()
+            self.blink.steady()
             if self._selection.clear():
                 self._schedule_frame(lazy=True)
             self._send(data)

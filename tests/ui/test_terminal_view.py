@@ -334,8 +334,8 @@ class OneView(App[None]):
 
     def compose(self) -> ComposeResult:
         view = TerminalView(Terminal(20, 3))
-        view.blink_when_headless = self.blink
-        view.BLINK_SECONDS = 0.02
+        view.blink.when_headless = self.blink
+        view.blink.seconds = 0.02
         yield Button("elsewhere")
         yield view
 
@@ -350,31 +350,29 @@ class TestCursor:
         app = OneView(b"$ ", blink=True)
         async with app.run_test(size=(20, 6)) as pilot:
             view = app.query_one(TerminalView)
-            view.BLINK_TIMEOUT = 0.5
-            await wait_for(pilot, lambda: view._blink_timer is not None)
+            view.blink.timeout = 0.5
+            await wait_for(pilot, lambda: view.blink.timer is not None)
             states = set()
             for _ in range(40):
                 await pilot.pause(0.01)
-                states.add(view._cursor_on)
+                states.add(view.blink.on)
                 if len(states) == 2:
                     break
             assert states == {True, False}
             # Past the timeout: steady, and the timer paused (no more wakeups).
-            await wait_for(
-                pilot, lambda: view._cursor_on and not view._blink_timer._active.is_set()
-            )  # type: ignore[union-attr]
-            view.BLINK_TIMEOUT = 10
+            await wait_for(pilot, lambda: view.blink.on and not view.blink.timer._active.is_set())  # type: ignore[union-attr]
+            view.blink.timeout = 10
             await pilot.press("a")
-            await wait_for(pilot, lambda: not view._cursor_on)
+            await wait_for(pilot, lambda: not view.blink.on)
             await pilot.press("ctrl+right_square_bracket")
-            await wait_for(pilot, lambda: view._blink_timer is None and view._cursor_on)
+            await wait_for(pilot, lambda: view.blink.timer is None and view.blink.on)
 
     async def test_no_blinking_in_headless_apps_by_default(self) -> None:
         app = OneView(b"$ ")
         async with app.run_test(size=(20, 6)) as pilot:
             await pilot.pause(0.1)
             view = app.query_one(TerminalView)
-            assert view._blink_timer is None and view._cursor_on
+            assert view.blink.timer is None and view.blink.on
 
     async def test_a_bar_cursor_is_a_thin_bar_on_a_blank_cell(self) -> None:
         app = OneView(b"\x1b[6 q$ ")
@@ -432,8 +430,8 @@ class TestFrames:
             view = app.query_one(TerminalView)
             await wait_for(pilot, lambda: view.has_focus)
             await pilot.pause(0.05)
-            view._cursor_on = False  # as if the key came in the blink's off phase
-            view._steady_cursor()
+            view.blink.on = False  # as if the key came in the blink's off phase
+            view.blink.steady()
             assert view._frame_timer is not None and view._frame_lazy
             view.feed(b"x")  # the echo: painted at once, with the cursor
             assert view._frame_timer is None and not view._frame_lazy
