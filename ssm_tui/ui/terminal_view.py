@@ -32,7 +32,7 @@ _LAZY_FRAME_SECONDS = 0.05
 which repaints them anyway: painting them first would delay the echo by a frame."""
 
 
-class TerminalView(TerminalMouse, Widget, can_focus=True):
+class TerminalView(Widget, can_focus=True):
     """Shows a Terminal and sends every key to the remote side while focused.
 
     | Key(s) | Description |
@@ -132,7 +132,16 @@ class TerminalView(TerminalMouse, Widget, can_focus=True):
         self._scheduler: ParseScheduler | None = None
         self._queue: ParseQueue | None = None
         self._selection = Selection()
-        self._buttons_down = False
+        self.mouse = TerminalMouse(
+            self.terminal,
+            self._selection,
+            top_line=self._top_line,
+            repaint=self._schedule_frame,
+            send=self._send,
+            scroll=self.scroll_lines,
+            capture=lambda on: self.capture_mouse() if on else self.release_mouse(),
+            copy=lambda text: self.app.copy_to_clipboard(text),
+        )
 
     # -- output from the remote side ---------------------------------------------------------
 
@@ -225,6 +234,21 @@ class TerminalView(TerminalMouse, Widget, can_focus=True):
 
     def on_blur(self) -> None:
         self.blink.blurred()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        self.mouse.down(event)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self.mouse.move(event)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        self.mouse.up(event)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self.mouse.wheel(event)
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self.mouse.wheel(event)
 
     def on_show(self) -> None:
         """Back on screen: repaint everything that changed while hidden."""
