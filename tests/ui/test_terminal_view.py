@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.app import App, ComposeResult
 from textual.strip import Strip
 from textual.widgets import Button, TabbedContent, TabPane
@@ -421,6 +422,57 @@ class TestSelection:
             await pilot.hover(view, offset=(2, 1))
             await pilot.mouse_up(view, offset=(2, 1))
             assert view.selected_text() == "文b c\nne"
+
+
+class Recorder(OneView):
+    """OneView that keeps what the view sends to the remote side."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.sent: list[bytes] = []
+
+    def on_terminal_view_input(self, message: TerminalView.Input) -> None:
+        self.sent.append(message.data)
+
+
+class TestMouse:
+    async def test_a_program_tracking_the_mouse_gets_clicks_and_shift_clicks_select(
+        self,
+    ) -> None:
+        app = Recorder(b"\x1b[?1000h\x1b[?1006hab cd")
+        async with app.run_test(size=(20, 6)) as pilot:
+            view = app.query_one(TerminalView)
+            await pilot.pause()
+            await pilot.click(view, offset=(3, 1))
+            await wait_for(pilot, lambda: b"\x1b[<0;4;2m" in app.sent)
+            assert b"\x1b[<0;4;2M" in app.sent
+            app.sent.clear()
+            await pilot.mouse_down(view, offset=(0, 0), shift=True)
+            await pilot.hover(view, offset=(2, 0))
+            await pilot.mouse_up(view, offset=(2, 0), shift=True)
+            assert view.selected_text() == "ab"
+            assert app.sent == []
+
+    async def test_the_wheel_scrolls_back_or_sends_arrows_to_a_full_screen_program(
+        self,
+    ) -> None:
+        app = Recorder(b"\r\n".join(b"line %d" % n for n in range(10)))
+        async with app.run_test(size=(20, 6)) as pilot:
+            view = app.query_one(TerminalView)
+            await pilot.pause()
+
+            async def wheel(event: type[events.MouseScrollUp | events.MouseScrollDown]) -> None:
+                view.post_message(event(view, 2, 1, 0, 0, 0, False, False, False))
+                await pilot.pause()
+
+            await wheel(events.MouseScrollUp)
+            assert view.scroll_back == 3
+            await wheel(events.MouseScrollDown)
+            assert view.scroll_back == 0
+            view.feed(b"\x1b[?1049h")
+            await wheel(events.MouseScrollUp)
+            await wait_for(pilot, lambda: b"\x1b[A" * 3 in app.sent)
+            assert view.scroll_back == 0
 
 
 class TestFrames:
