@@ -17,8 +17,8 @@ Segments: TypeAlias = list[tuple[Char, str]]
 class BlockRows:
     """What laying out a block gave: its rows, the attributes after it, lines consumed."""
 
+    attrs: Char
     rows: list[Segments] = field(default_factory=list)
-    attrs: Char | None = None
     lines: int = 0
 
 

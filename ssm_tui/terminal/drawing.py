@@ -242,7 +242,6 @@ class FastDrawing(_Screen):
             tabstops=lambda: sorted(self.tabstops),
             blank=self.default_char,
         )
-        assert laid.attrs is not None
         cursor.attrs = laid.attrs
         rows = laid.rows
         if rows:
