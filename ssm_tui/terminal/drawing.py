@@ -12,6 +12,7 @@ from pyte import modes as mo
 from pyte.screens import Char, StaticDefaultDict, wcwidth
 
 from ssm_tui.terminal.block_rows import Segments, block_rows
+from ssm_tui.terminal.draw_memo import DrawMemo
 from ssm_tui.terminal.scrollback import Scrollback, StoredLine, compact_lines, compact_segments
 
 if TYPE_CHECKING:
@@ -22,20 +23,6 @@ else:
 Row = StaticDefaultDict[int, Char]
 _ASCII_RUNS = re.compile(r"[ -~]+|[^ -~]+")
 _INTERN_LIMIT = 4096
-
-
-class _CharTable(dict[str, Char]):
-    """Shared Chars of one style, made on first use: drawing reuses them instead of allocating."""
-
-    __slots__ = ("attrs",)
-
-    def __init__(self, attrs: Char) -> None:
-        super().__init__()
-        self.attrs = attrs
-
-    def __missing__(self, data: str) -> Char:
-        char = self[data] = self.attrs._replace(data=data)
-        return char
 
 
 def _drawable(text: str) -> str:
@@ -62,13 +49,7 @@ class FastDrawing(_Screen):
     scrollback: Scrollback
     row_versions: list[int]
     version: int
-    _tables: dict[Char, _CharTable]
-    _tables_by_id: dict[int, tuple[Char, Callable[[str], Char]]]
-    """id(attrs) -> (attrs, its table's lookup): skips hashing the attributes per run."""
-    _sgr_memo: dict[tuple[Char, bool, tuple[int, ...]], Char]
-    _sgr_text_memo: dict[tuple[int, str], tuple[Char, Char]]
-    _compacted: dict[int, tuple[Row, int, StoredLine]]
-    """Stored forms of rows drawn by draw_block, valid while the row's version holds."""
+    memo: DrawMemo
 
     if TYPE_CHECKING:
 
@@ -99,20 +80,12 @@ class FastDrawing(_Screen):
                 if piece:
                     super().draw(piece)
 
-    def _table(self, attrs: Char) -> _CharTable:
-        table = self._tables.get(attrs)
-        if table is None:
-            if len(self._tables) > _INTERN_LIMIT:
-                self._tables.clear()
-            table = self._tables[attrs] = _CharTable(attrs)
-        return table
-
     def _draw_ascii(self, text: str) -> None:
         """Draw single-width characters exactly as pyte's per-character loop would."""
         cursor = self.cursor
         columns = self.columns
         autowrap = mo.DECAWM in self.mode
-        lookup = self._table(cursor.attrs).__getitem__
+        lookup = self.memo.table(cursor.attrs).__getitem__
         start, end = 0, len(text)
         while start < end:
             x = cursor.x
@@ -143,30 +116,32 @@ class FastDrawing(_Screen):
         if not self.fast:
             super().select_graphic_rendition(*attrs)
             return
+        memo = self.memo.sgr
         key = (self.cursor.attrs, mo.DECSCNM in self.mode, attrs)
-        found = self._sgr_memo.get(key)
+        found = memo.get(key)
         if found is None:
             super().select_graphic_rendition(*attrs)
-            if len(self._sgr_memo) > _INTERN_LIMIT:
-                self._sgr_memo.clear()
-            self._sgr_memo[key] = self.cursor.attrs
+            if len(memo) > _INTERN_LIMIT:
+                memo.clear()
+            memo[key] = self.cursor.attrs
         else:
             self.cursor.attrs = found
 
     def sgr(self, params: str) -> None:
         """SGR from its raw parameter text (``"1;31"``), memoised on the current attributes."""
         attrs = self.cursor.attrs
+        memo = self.memo.sgr_text
         key = (id(attrs), params)
-        found = self._sgr_text_memo.get(key)
+        found = memo.get(key)
         # The memo keeps ``attrs`` alive, so a matching id is the same object.
         if found is not None and found[0] is attrs and mo.DECSCNM not in self.mode:
             self.cursor.attrs = found[1]
             return
         args = [min(int(p or 0), 9999) for p in params.split(";")] if params else [0]
         self.select_graphic_rendition(*args)
-        if len(self._sgr_text_memo) > _INTERN_LIMIT:
-            self._sgr_text_memo.clear()
-        self._sgr_text_memo[key] = (attrs, self.cursor.attrs)
+        if len(memo) > _INTERN_LIMIT:
+            memo.clear()
+        memo[key] = (attrs, self.cursor.attrs)
 
     # -- whole lines at once ----------------------------------------------------------------
 
@@ -223,7 +198,7 @@ class FastDrawing(_Screen):
         state on) is for the caller to draw one by one.
         """
         cursor = self.cursor
-        memo = self._sgr_text_memo
+        memo = self.memo.sgr_text
 
         def sgr(attrs: Char, params: str) -> Char:
             # Memoised on (attrs, parameters) as in ``sgr`` (DECSCNM is off).
@@ -295,24 +270,17 @@ class FastDrawing(_Screen):
                 buffer[y] = row
             y += 1
         self.version += 1
-        compacted = self._compacted
-        if len(compacted) > 4 * self.lines:
-            compacted.clear()
-        by_id = self._tables_by_id
+        memo = self.memo
         for segments in staying:
             if segments:
                 cells = buffer[y]
                 chars: list[Char] = []
                 for attrs, piece in segments:
-                    entry = by_id.get(id(attrs))
-                    if entry is None or entry[0] is not attrs:
-                        if len(by_id) > _INTERN_LIMIT:
-                            by_id.clear()
-                        entry = by_id[id(attrs)] = (attrs, self._table(attrs).__getitem__)
-                    chars += map(entry[1], piece)
+                    chars += map(memo.chars(attrs), piece)
                 cells.update(enumerate(chars))
                 if keep:
-                    compacted[id(cells)] = (cells, self.version, compact_segments(segments))
+                    form = compact_segments(segments)
+                    memo.remember_row(cells, self.version, form, limit=4 * self.lines)
             y += 1
         versions = self.row_versions
         del versions[: min(count, len(versions))]

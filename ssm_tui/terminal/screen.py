@@ -11,6 +11,7 @@ from pyte.screens import Char, Margins, StaticDefaultDict, wcwidth
 
 from ssm_tui.terminal import modes
 from ssm_tui.terminal.controls import XtermControls
+from ssm_tui.terminal.draw_memo import DrawMemo
 from ssm_tui.terminal.drawing import FastDrawing, Row
 from ssm_tui.terminal.pyte_compat import tolerant_parameters
 from ssm_tui.terminal.scrollback import Scrollback, StoredLine, compact_row, styled
@@ -33,13 +34,9 @@ class TerminalScreen(FastDrawing, XtermControls, pyte.Screen):
         self.row_versions: list[int] = [0] * max(1, lines)
         self.version = 0
         self.title_version = 0
-        self._tables = {}
-        self._tables_by_id = {}
-        self._sgr_memo = {}
-        self._sgr_text_memo = {}
+        self.memo = DrawMemo()
         self._main_buffer = None
         self._alt_cursor = None
-        self._compacted = {}
         super().__init__(max(1, columns), max(1, lines))
 
     # -- state -------------------------------------------------------------------------
@@ -118,11 +115,8 @@ class TerminalScreen(FastDrawing, XtermControls, pyte.Screen):
         row = self.buffer.get(y)
         if not row:
             return ""
-        key = id(row)
-        cached = self._compacted.get(key) if keep else self._compacted.pop(key, None)
-        if cached is not None and cached[0] is row and cached[1] == self.row_versions[y]:
-            return cached[2]
-        return compact_row(row, self.columns)
+        form = self.memo.row_form(row, self.row_versions[y], keep=keep)
+        return compact_row(row, self.columns) if form is None else form
 
     def row_line(self, y: int) -> StoredLine:
         """The stored form of what screen row ``y`` shows now."""
@@ -204,7 +198,7 @@ class TerminalScreen(FastDrawing, XtermControls, pyte.Screen):
         position = 0
         last = -1
         for length, style in spans:
-            lookup = self._table(style._replace(data=" ")).__getitem__
+            lookup = self.memo.table(style._replace(data=" ")).__getitem__
             for char in text[position : position + length]:
                 width = wcwidth(char)
                 if width < 1 and last >= 0:  # a combining mark joins the previous cell
