@@ -10,6 +10,7 @@ import pyte
 from pyte.screens import Char, Margins, StaticDefaultDict, wcwidth
 
 from ssm_tui.terminal import modes
+from ssm_tui.terminal.alternate import AlternateScreen
 from ssm_tui.terminal.controls import XtermControls
 from ssm_tui.terminal.draw_memo import DrawMemo
 from ssm_tui.terminal.drawing import FastDrawing, Row
@@ -35,29 +36,24 @@ class TerminalScreen(FastDrawing, XtermControls, pyte.Screen):
         self.version = 0
         self.title_version = 0
         self.memo = DrawMemo()
-        self._main_buffer = None
-        self._alt_cursor = None
+        self.alt_screen = AlternateScreen(self._new_buffer)
         super().__init__(max(1, columns), max(1, lines))
 
     # -- state -------------------------------------------------------------------------
 
     def reset(self) -> None:
         """Reset to power-on state, leaving the alternate screen and every mode."""
-        main = getattr(self, "_main_buffer", None)
-        if main is not None:
-            self.buffer = main
-            self._main_buffer = None
+        self.alt_screen.reset(self)
         super().reset()
         self.keypad_application = False
         self.mouse_tracking = modes.MouseTracking.OFF
         self.cursor_shape = modes.CursorShape.BLOCK
         self.cursor_blink = True
-        self._alt_cursor = None
 
     @property
     def alternate(self) -> bool:
         """Whether the alternate screen (full-screen programs) is showing."""
-        return self._main_buffer is not None
+        return self.alt_screen.active
 
     def private_mode(self, number: int) -> bool:
         """Whether the DEC private mode ``number`` is set."""
@@ -149,7 +145,7 @@ class TerminalScreen(FastDrawing, XtermControls, pyte.Screen):
         self.cursor.y = max(0, self.cursor.y - max(0, excess))
         if lines > self.lines and not self.alternate:
             self._pull_down(min(lines - self.lines, len(self.scrollback)))
-        for buffer in (self.buffer, self._main_buffer):
+        for buffer in (self.buffer, self.alt_screen.main_buffer):
             if buffer is None:
                 continue
             for y in [y for y in buffer if y >= lines]:
@@ -187,8 +183,9 @@ class TerminalScreen(FastDrawing, XtermControls, pyte.Screen):
                 buffer[y] = row
         self.cursor.y += count
         self.savepoints = [_moved(point, count) for point in self.savepoints]
-        if self._alt_cursor is not None:
-            self._alt_cursor = (_moved(self._alt_cursor[0], count), self._alt_cursor[1])
+        saved = self.alt_screen.saved
+        if saved is not None:
+            self.alt_screen.saved = (_moved(saved[0], count), saved[1])
 
     def _row_from(self, line: StoredLine) -> Row:
         """Screen cells showing a stored line again (wide characters take two cells)."""
