@@ -1,4 +1,5 @@
-"""Keystroke-to-screen latency in one shell tab while another of 20 tabs floods output."""
+"""Keystroke-to-screen latency in one shell tab while another of 20 tabs floods output,
+then how fast tab switches, scrollback keys and ctrl+] answer while the flood is on screen."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from collections.abc import Callable
 
 from textual import events
 from textual.pilot import Pilot
+from textual.strip import Strip
 
 from ssm_tui.app_core.fleet_source import DiscoverySource, Scope
 from ssm_tui.emulator.client_config import CLEARED_VARIABLES
@@ -26,6 +28,8 @@ KEYSTROKES = 200
 NODES = ("web-1", "web-2", "web-3", "api-1", "api-2", "db-replica", "bastion", "worker-1")
 FLOOD = "while :; do cat /etc/services; done"
 GOAL_MS = 20.0
+SWITCHES = 10
+ANSWER_GOAL_MS = 100.0
 
 
 async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
@@ -72,11 +76,106 @@ class EchoProbe:
         return self.view.terminal.display[self.row].rstrip().endswith(self.expected)
 
 
+class Rendered:
+    """Stamps when each view last rendered a line (Textual calls ``render_line``)."""
+
+    def __init__(self, views: list[TerminalView]) -> None:
+        self.at: dict[TerminalView, float] = {}
+        for view in views:
+            self._wrap(view)
+
+    def _wrap(self, view: TerminalView) -> None:
+        render = view.render_line
+
+        def render_line(y: int) -> Strip:
+            self.at[view] = time.monotonic()
+            return render(y)
+
+        view.render_line = render_line  # type: ignore[method-assign]
+
+
+async def answer_time(
+    app: SsmTuiApp, key: str, done: Callable[[], bool], view: TerminalView, rendered: Rendered
+) -> float:
+    """Seconds from pressing ``key`` until ``done()`` holds and ``view`` rendered since."""
+    driver = app._driver
+    assert driver is not None
+    started = time.monotonic()
+    driver.send_message(events.Key(key, None))
+    answered = False
+    while not (answered and rendered.at.get(view, 0.0) > started):
+        answered = answered or done()  # the flood may move on right after
+        if time.monotonic() - started > 5:
+            raise RuntimeError(f"{key} got no answer in 5 s")
+        await asyncio.sleep(0.0005)
+    return time.monotonic() - started
+
+
+def scrolled(view: TerminalView, *, up: bool) -> Callable[[], bool]:
+    """A condition that holds once the view scrolled back (``up``) or forward."""
+    moves: list[int] = []
+    scroll = view.scroll_lines
+
+    def scroll_lines(lines: int) -> None:
+        moves.append(lines)
+        scroll(lines)
+
+    view.scroll_lines = scroll_lines  # type: ignore[method-assign]
+
+    def done() -> bool:
+        if any(move > 0 if up else move < 0 for move in moves):
+            view.scroll_lines = scroll  # type: ignore[method-assign]
+            return True
+        return False
+
+    return done
+
+
+async def responsiveness(app: SsmTuiApp, tabs: list[SessionTab]) -> dict[str, list[float]]:
+    """Tab switches, scrollback keys and ctrl+] while tab 1 floods on screen."""
+    flooder, other = tabs[0], tabs[1]
+    rendered = Rendered([flooder.view, other.view])
+    times: dict[str, list[float]] = {
+        "tab switch": [],
+        "shift+pageup": [],
+        "shift+pagedown": [],
+        "ctrl+]": [],
+    }
+    view = flooder.view
+    for _ in range(SWITCHES):
+        times["tab switch"].append(
+            await answer_time(app, "alt+2", lambda: view._on_screen, view, rendered)
+        )
+        await asyncio.sleep(0.1)
+        view.focus()
+        await asyncio.sleep(0.1)
+        times["shift+pageup"].append(
+            await answer_time(app, "shift+pageup", scrolled(view, up=True), view, rendered)
+        )
+        await asyncio.sleep(0.05)
+        times["shift+pagedown"].append(
+            await answer_time(app, "shift+pagedown", scrolled(view, up=False), view, rendered)
+        )
+        await asyncio.sleep(0.05)
+        view.scroll_lines(-view.scroll_back)
+        times["ctrl+]"].append(
+            await answer_time(
+                app, "ctrl+right_square_bracket", lambda: not view.has_focus, view, rendered
+            )
+        )
+        await asyncio.sleep(0.05)
+        times["tab switch"].append(
+            await answer_time(app, "alt+3", lambda: other.view._on_screen, other.view, rendered)
+        )
+        await asyncio.sleep(0.1)
+    return times
+
+
 def text(tab: SessionTab) -> str:
     return "\n".join(tab.view.terminal.display)
 
 
-async def measure() -> tuple[list[float], list[float], int]:
+async def measure() -> tuple[list[float], list[float], int, dict[str, list[float]]]:
     scope = Scope(profiles=("prod",), regions=("us-east-1",))
     app = SsmTuiApp(DiscoverySource(scope, known_profiles=("prod",)))
     async with app.run_test(size=(160, 45)) as pilot:
@@ -115,9 +214,10 @@ async def measure() -> tuple[list[float], list[float], int]:
             parsed.append(probe.parsed_at - started)
             painted.append(probe.painted_at - started)
             await asyncio.sleep(0.005)
+        answers = await responsiveness(app, tabs)
         flooded = flooder.view.terminal.screen.scrollback.total
         flooder.session.send_input(b"\x03")  # type: ignore[union-attr]
-    return parsed, painted, flooded
+    return parsed, painted, flooded, answers
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -142,7 +242,7 @@ def main() -> None:
             os.environ[name] = shlex.split(value)[0]
             if name == "AWS_EC2_METADATA_DISABLED":
                 break
-        parsed, painted, flooded = asyncio.run(measure())
+        parsed, painted, flooded, answers = asyncio.run(measure())
     finally:
         fleet.send_signal(signal.SIGINT)
         fleet.wait(10)
@@ -154,6 +254,11 @@ def main() -> None:
             f"   max {max(ms):6.1f} ms"
         )
     print(f"  (goal: p99 keystroke-to-screen < {GOAL_MS:.0f} ms; flood scrolled {flooded:,} lines)")
+    print(f"Keys answered while tab 1 floods on screen ({SWITCHES} rounds), until repainted:")
+    for label, values in answers.items():
+        ms = [v * 1000 for v in values]
+        print(f"  {label:15} p50 {statistics.median(ms):6.1f} ms   max {max(ms):6.1f} ms")
+    print(f"  (goal: every answer < {ANSWER_GOAL_MS:.0f} ms)")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from ssm_tui.cli.shell_recording import TerminalRecording
 
 READ_SIZE = 4096
+EOF_REPEAT = 1.0
+"""Seconds between the Ctrl-Ds that end a shell whose piped input is over."""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -186,8 +188,13 @@ async def run_in_terminal(session: ShellSession) -> int:
             data = await reader.read(READ_SIZE)
             if not data:
                 # Piped input is over: Ctrl-D ends the remote shell as EOF would locally.
-                session.send_input(b"\x04")
-                return
+                # One that reaches the remote terminal while a command runs (or before
+                # bash has set up its line editor) is kept by the line discipline as an
+                # end-of-file mark, which bash later reads as a NUL: so it is repeated
+                # until the session ends (this task is cancelled then).
+                while True:
+                    session.send_input(b"\x04")
+                    await asyncio.sleep(EOF_REPEAT)
             if escapes is not None:
                 data, close_now = escapes.feed(data)
                 if close_now:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from ssm_tui.aws.sessions_api import SessionApi
 from ssm_tui.protocol.events import SessionStarted
 from ssm_tui.sessions.base import Session, SessionEnd, SessionOptions
+from ssm_tui.sessions.flow import ReceiveGate
 from ssm_tui.transport.state import StateObserver
 
 OutputHandler = Callable[[bytes], None]
@@ -44,6 +45,7 @@ class ShellSession(Session):
         self._on_end = on_end
         self._size = size
         self.customer_message = ""
+        self._gate: ReceiveGate | None = None
 
     @property
     def size(self) -> tuple[int, int]:
@@ -53,6 +55,23 @@ class ShellSession(Session):
     def send_input(self, data: bytes) -> None:
         """Send keystrokes (already encoded: Enter is ``\\r``)."""
         self.send(data)
+
+    def hold_output(self, held: bool) -> None:
+        """Receive flow control: while ``held``, output is left unacknowledged and the
+        agent holds it back (and resends it later); False takes it again."""
+        if self._channel is None or self._channel.closed:
+            return
+        if self._gate is None:
+            self._gate = ReceiveGate(self.connection)
+        if held:
+            self._gate.hold(self)
+        else:
+            self._gate.release(self)
+
+    @property
+    def output_held(self) -> bool:
+        """Whether ``hold_output(True)`` is in force."""
+        return self._gate is not None and self._gate.paused
 
     def resize(self, cols: int, rows: int) -> None:
         """Tell the agent the terminal's new size (sent only when it changed)."""

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import copy
-from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 import pyte
 from pyte import modes as mo
-from pyte.screens import Cursor
 
 from ssm_tui.terminal import modes
+from ssm_tui.terminal.alternate import AlternateScreen
 
 if TYPE_CHECKING:
-    from ssm_tui.terminal.drawing import Row
-
     _Screen = pyte.Screen
 else:
     _Screen = object
@@ -29,14 +25,7 @@ class XtermControls(_Screen):
     cursor_blink: bool
     reply_chunks: list[str]
     title_version: int
-    _main_buffer: dict[int, Row] | None
-    """The main screen's rows while the alternate screen shows."""
-    _alt_cursor: tuple[Cursor, bool] | None
-    """The cursor and autowrap saved on entering the alternate screen (mode 1049)."""
-
-    if TYPE_CHECKING:
-
-        def _new_buffer(self) -> defaultdict[int, Row]: ...
+    alt_screen: AlternateScreen
 
     def set_mode(self, *numbers: int, **kwargs: Any) -> None:
         """Set modes, including the xterm private ones pyte does not know."""
@@ -49,7 +38,7 @@ class XtermControls(_Screen):
             elif number == modes.CURSOR_BLINK:
                 self.cursor_blink = True
             elif number in modes.ALT_SCREEN_MODES:
-                self._enter_alternate(save_cursor=number == modes.ALT_SCREEN_1049)
+                self.alt_screen.enter(self, save_cursor=number == modes.ALT_SCREEN_1049)
 
     def reset_mode(self, *numbers: int, **kwargs: Any) -> None:
         """Reset modes, including the xterm private ones pyte does not know."""
@@ -62,35 +51,11 @@ class XtermControls(_Screen):
             elif number == modes.CURSOR_BLINK:
                 self.cursor_blink = False
             elif number in modes.ALT_SCREEN_MODES:
-                self._leave_alternate(
+                self.alt_screen.leave(
+                    self,
                     clear=number != modes.ALT_SCREEN_47,
                     restore_cursor=number == modes.ALT_SCREEN_1049,
                 )
-
-    def _enter_alternate(self, *, save_cursor: bool) -> None:
-        if save_cursor:
-            self._alt_cursor = (copy.copy(self.cursor), mo.DECAWM in self.mode)
-        if self._main_buffer is None:
-            self._main_buffer = self.buffer
-            self.buffer = self._new_buffer()
-        elif save_cursor:
-            self.buffer.clear()
-        self.dirty.update(range(self.lines))
-
-    def _leave_alternate(self, *, clear: bool, restore_cursor: bool) -> None:
-        if self._main_buffer is not None:
-            if clear:
-                self.buffer.clear()
-            self.buffer = self._main_buffer
-            self._main_buffer = None
-        if restore_cursor and self._alt_cursor is not None:
-            self.cursor, wrap = self._alt_cursor
-            self._alt_cursor = None
-            if wrap:
-                self.mode.add(mo.DECAWM)
-            self.ensure_hbounds()
-            self.ensure_vbounds()
-        self.dirty.update(range(self.lines))
 
     def keypad_application_mode(self) -> None:
         """DECKPAM (``ESC =``): the keypad sends application sequences."""

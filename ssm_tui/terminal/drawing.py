@@ -11,7 +11,9 @@ import pyte
 from pyte import modes as mo
 from pyte.screens import Char, StaticDefaultDict, wcwidth
 
-from ssm_tui.terminal.scrollback import Scrollback, StoredLine, compact_segments
+from ssm_tui.terminal.block_rows import Segments, block_rows
+from ssm_tui.terminal.draw_memo import DrawMemo
+from ssm_tui.terminal.scrollback import Scrollback, StoredLine, compact_lines, compact_segments
 
 if TYPE_CHECKING:
     _Screen = pyte.Screen
@@ -21,20 +23,6 @@ else:
 Row = StaticDefaultDict[int, Char]
 _ASCII_RUNS = re.compile(r"[ -~]+|[^ -~]+")
 _INTERN_LIMIT = 4096
-
-
-class _CharTable(dict[str, Char]):
-    """Shared Chars of one style, made on first use: drawing reuses them instead of allocating."""
-
-    __slots__ = ("attrs",)
-
-    def __init__(self, attrs: Char) -> None:
-        super().__init__()
-        self.attrs = attrs
-
-    def __missing__(self, data: str) -> Char:
-        char = self[data] = self.attrs._replace(data=data)
-        return char
 
 
 def _drawable(text: str) -> str:
@@ -61,13 +49,7 @@ class FastDrawing(_Screen):
     scrollback: Scrollback
     row_versions: list[int]
     version: int
-    _tables: dict[Char, _CharTable]
-    _tables_by_id: dict[int, tuple[Char, Callable[[str], Char]]]
-    """id(attrs) -> (attrs, its table's lookup): skips hashing the attributes per run."""
-    _sgr_memo: dict[tuple[Char, bool, tuple[int, ...]], Char]
-    _sgr_text_memo: dict[tuple[int, str], tuple[Char, Char]]
-    _compacted: dict[int, tuple[Row, int, StoredLine]]
-    """Stored forms of rows drawn by draw_block, valid while the row's version holds."""
+    memo: DrawMemo
 
     if TYPE_CHECKING:
 
@@ -98,20 +80,12 @@ class FastDrawing(_Screen):
                 if piece:
                     super().draw(piece)
 
-    def _table(self, attrs: Char) -> _CharTable:
-        table = self._tables.get(attrs)
-        if table is None:
-            if len(self._tables) > _INTERN_LIMIT:
-                self._tables.clear()
-            table = self._tables[attrs] = _CharTable(attrs)
-        return table
-
     def _draw_ascii(self, text: str) -> None:
         """Draw single-width characters exactly as pyte's per-character loop would."""
         cursor = self.cursor
         columns = self.columns
         autowrap = mo.DECAWM in self.mode
-        lookup = self._table(cursor.attrs).__getitem__
+        lookup = self.memo.table(cursor.attrs).__getitem__
         start, end = 0, len(text)
         while start < end:
             x = cursor.x
@@ -142,30 +116,32 @@ class FastDrawing(_Screen):
         if not self.fast:
             super().select_graphic_rendition(*attrs)
             return
+        memo = self.memo.sgr
         key = (self.cursor.attrs, mo.DECSCNM in self.mode, attrs)
-        found = self._sgr_memo.get(key)
+        found = memo.get(key)
         if found is None:
             super().select_graphic_rendition(*attrs)
-            if len(self._sgr_memo) > _INTERN_LIMIT:
-                self._sgr_memo.clear()
-            self._sgr_memo[key] = self.cursor.attrs
+            if len(memo) > _INTERN_LIMIT:
+                memo.clear()
+            memo[key] = self.cursor.attrs
         else:
             self.cursor.attrs = found
 
     def sgr(self, params: str) -> None:
         """SGR from its raw parameter text (``"1;31"``), memoised on the current attributes."""
         attrs = self.cursor.attrs
+        memo = self.memo.sgr_text
         key = (id(attrs), params)
-        found = self._sgr_text_memo.get(key)
+        found = memo.get(key)
         # The memo keeps ``attrs`` alive, so a matching id is the same object.
         if found is not None and found[0] is attrs and mo.DECSCNM not in self.mode:
             self.cursor.attrs = found[1]
             return
         args = [min(int(p or 0), 9999) for p in params.split(";")] if params else [0]
         self.select_graphic_rendition(*args)
-        if len(self._sgr_text_memo) > _INTERN_LIMIT:
-            self._sgr_text_memo.clear()
-        self._sgr_text_memo[key] = (attrs, self.cursor.attrs)
+        if len(memo) > _INTERN_LIMIT:
+            memo.clear()
+        memo[key] = (attrs, self.cursor.attrs)
 
     # -- whole lines at once ----------------------------------------------------------------
 
@@ -188,64 +164,81 @@ class FastDrawing(_Screen):
             and self.g0_charset is pyte.charsets.LAT1_MAP
         )
 
-    def draw_block(self, lines: list[list[str]]) -> None:
-        """Draw CR LF terminated lines of printable ASCII split by SGR parameter text.
+    def draw_plain_block(self, lines: list[str]) -> int:
+        """Draw CR LF terminated lines of printable ASCII and tabs, like ``draw_block``."""
+        columns = self.columns
+        attrs = self.cursor.attrs
+        given = lines
+        if (
+            any("\t" in line for line in lines)
+            and attrs == self.default_char
+            and {stop for stop in self.tabstops if stop < columns} == set(range(8, columns, 8))
+        ):
+            # Tabs to the default stops over blank cells: spaces, while no line wraps.
+            lines = [line.expandtabs() for line in lines]
+        if max(map(len, lines)) > columns or any("\t" in line for line in lines):
+            return self.draw_block([[line] for line in given])
+
+        def stored(start: int, stop: int) -> list[StoredLine]:
+            return compact_lines(attrs, lines[start:stop])
+
+        def rows(start: int) -> list[Segments]:
+            return [[(attrs, line)] if line else [] for line in lines[start:]]
+
+        self._scroll_in(len(lines), stored, rows)
+        return len(lines)
+
+    def draw_block(self, lines: list[list[str]]) -> int:
+        """Draw CR LF terminated lines of printable ASCII and tabs split by SGR parameters.
 
         Each line alternates text and SGR parameters (``re.split`` output).  The result is
-        exactly what drawing, SGR, CR and LF one by one would give, but rows that scroll
-        straight off are stored compactly without ever becoming screen cells.
+        exactly what drawing, SGR, tab, CR and LF one by one would give, but rows that
+        scroll straight off are stored compactly without ever becoming screen cells.
+        Returns how many lines were drawn: the rest (from a tab in the pending-wrap
+        state on) is for the caller to draw one by one.
         """
-        columns = self.columns
         cursor = self.cursor
-        memo = self._sgr_text_memo
-        sgr = self.sgr
-        attrs = cursor.attrs
-        rows: list[list[tuple[Char, str]]] = []
-        add_row = rows.append
-        for parts in lines:
-            if len(parts) == 1:  # no SGR in the line
-                part = parts[0]
-                if len(part) <= columns:
-                    add_row([(attrs, part)] if part else [])
-                    continue
-            row: list[tuple[Char, str]] = []
-            used = 0
-            odd = False
-            for part in parts:
-                if odd:
-                    odd = False
-                    # SGR, memoised on (attrs, parameters) as in ``sgr`` (DECSCNM is off).
-                    found = memo.get((id(attrs), part))
-                    if found is not None and found[0] is attrs:
-                        attrs = found[1]
-                    else:
-                        cursor.attrs = attrs
-                        sgr(part)
-                        attrs = cursor.attrs
-                    continue
-                odd = True
-                if not part:
-                    continue
-                if used + len(part) <= columns:
-                    row.append((attrs, part))
-                    used += len(part)
-                    continue
-                while part:
-                    if used == columns:
-                        add_row(row)
-                        row, used = [], 0
-                    take = part[: columns - used]
-                    row.append((attrs, take))
-                    used += len(take)
-                    part = part[len(take) :]
-            add_row(row)
-        cursor.attrs = attrs
-        self._scroll_in(rows)
+        memo = self.memo.sgr_text
 
-    def _scroll_in(self, rows: list[list[tuple[Char, str]]]) -> None:
-        """Append rows below the screen (scrolling it) and leave a blank bottom row."""
+        def sgr(attrs: Char, params: str) -> Char:
+            # Memoised on (attrs, parameters) as in ``sgr`` (DECSCNM is off).
+            found = memo.get((id(attrs), params))
+            if found is not None and found[0] is attrs:
+                return found[1]
+            cursor.attrs = attrs
+            self.sgr(params)
+            return cursor.attrs
+
+        laid = block_rows(
+            lines,
+            columns=self.columns,
+            attrs=cursor.attrs,
+            sgr=sgr,
+            tabstops=lambda: sorted(self.tabstops),
+            blank=self.default_char,
+        )
+        cursor.attrs = laid.attrs
+        rows = laid.rows
+        if rows:
+            self._scroll_in(
+                len(rows),
+                lambda start, stop: list(map(compact_segments, rows[start:stop])),
+                lambda start: rows[start:],
+            )
+        return laid.lines
+
+    def _scroll_in(
+        self,
+        count: int,
+        stored_rows: Callable[[int, int], list[StoredLine]],
+        segment_rows: Callable[[int], list[Segments]],
+    ) -> None:
+        """Append ``count`` rows below the screen (scrolling it), leaving a blank bottom row.
+
+        ``stored_rows(start, stop)`` gives the stored form of new rows that scroll straight
+        off, ``segment_rows(start)`` the (attrs, text) segments of the rows that stay.
+        """
         bottom = self.lines - 1
-        count = len(rows)
         keep = not self.alternate
         buffer = self.buffer
         self.flush_dirty()
@@ -266,10 +259,10 @@ class FastDrawing(_Screen):
             new_leaving = count - leaving
             if skip:
                 self.scrollback.skip(skip)
-            stored += map(compact_segments, rows[skip:new_leaving])
+            stored += stored_rows(skip, new_leaving)
             self.scrollback.extend(stored)
         remaining = [screen_rows[y] for y in range(leaving, bottom)]
-        staying = rows[max(0, count - bottom) :]
+        staying = segment_rows(max(0, count - bottom))
         buffer.clear()
         y = 0
         for row in remaining:
@@ -277,24 +270,17 @@ class FastDrawing(_Screen):
                 buffer[y] = row
             y += 1
         self.version += 1
-        compacted = self._compacted
-        if len(compacted) > 4 * self.lines:
-            compacted.clear()
-        by_id = self._tables_by_id
+        memo = self.memo
         for segments in staying:
             if segments:
                 cells = buffer[y]
                 chars: list[Char] = []
                 for attrs, piece in segments:
-                    entry = by_id.get(id(attrs))
-                    if entry is None or entry[0] is not attrs:
-                        if len(by_id) > _INTERN_LIMIT:
-                            by_id.clear()
-                        entry = by_id[id(attrs)] = (attrs, self._table(attrs).__getitem__)
-                    chars += map(entry[1], piece)
+                    chars += map(memo.chars(attrs), piece)
                 cells.update(enumerate(chars))
                 if keep:
-                    compacted[id(cells)] = (cells, self.version, compact_segments(segments))
+                    form = compact_segments(segments)
+                    memo.remember_row(cells, self.version, form, limit=4 * self.lines)
             y += 1
         versions = self.row_versions
         del versions[: min(count, len(versions))]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ssm_tui.terminal.terminal import Terminal
 
-SLICE_BYTES = 8192
+SLICE_BYTES = 65536
 """The most one tab parses before the scheduler looks at the others again."""
 TYPED_RECENTLY = 2.0
 """Seconds a tab stays favoured after a key was typed into it."""
@@ -20,6 +20,10 @@ INTERACTIVE_BUDGET = 0.001
 (key event, input message, echo, repaint) waits for the parser at most about this long."""
 INTERACTIVE_SLICE = 2048
 """The background slice while someone types, so one slice never outlasts that budget."""
+BACKLOG_HIGH = 1 << 20
+"""Unparsed bytes past which a tab asks its source to stop sending (``on_backlog(True)``)."""
+BACKLOG_LOW = 1 << 18
+"""Unparsed bytes at which a held-back source may send again (``on_backlog(False)``)."""
 HOLD_SECONDS = 0.02
 """After a keystroke, and when its echo arrives, background tabs wait this long so the
 event loop is free for the key's way to the remote side and the echo's way to the
@@ -35,6 +39,18 @@ class ParseQueue:
     pending: deque[bytes] = field(default_factory=deque)
     pending_bytes: int = 0
     typed_at: float = float("-inf")
+    on_backlog: Callable[[bool], None] | None = None
+    """Told True when the unparsed output passes ``BACKLOG_HIGH``, False once it is back
+    at ``BACKLOG_LOW``: receive flow control, so a flood in a tab nobody watches neither
+    grows memory without bound nor keeps the event loop busy receiving it."""
+    backlogged: bool = False
+
+    def _note_backlog(self) -> None:
+        backlogged = self.pending_bytes > (BACKLOG_LOW if self.backlogged else BACKLOG_HIGH)
+        if backlogged != self.backlogged:
+            self.backlogged = backlogged
+            if self.on_backlog is not None:
+                self.on_backlog(backlogged)
 
 
 class ParseScheduler:
@@ -82,6 +98,8 @@ class ParseScheduler:
         if data:
             queue.pending.append(data)
             queue.pending_bytes += len(data)
+            if queue.pending_bytes > BACKLOG_HIGH and not queue.backlogged:
+                queue._note_backlog()
             if queue.typed_at > float("-inf") and queue.typed_at + TYPED_RECENTLY > self._clock():
                 self._hold(self._clock())  # likely the echo: let it reach the screen first
             self._wakeup.set()
@@ -171,20 +189,34 @@ class ParseScheduler:
         return total
 
     def _parse_slice(self, queue: ParseQueue, limit: int) -> int:
-        """Parse up to ``limit`` bytes of one tab's queue."""
-        taken = 0
+        """Parse up to ``limit`` bytes of one tab's queue in one feed.
+
+        Output arrives in messages of about a kilobyte; the terminal draws whole lines in
+        bulk, and lines that scroll off within one feed never become screen cells, so the
+        queued messages are joined.  A slice that leaves output behind ends after a line
+        feed when it can: a line cut in two would be drawn twice.
+        """
         pending = queue.pending
-        while pending and taken < limit:
-            chunk = pending.popleft()
-            room = limit - taken
-            if len(chunk) > room:
-                pending.appendleft(chunk[room:])
-                chunk = chunk[:room]
-            queue.terminal.feed(chunk)
-            taken += len(chunk)
-        queue.pending_bytes -= taken
+        if len(pending) == 1 and len(pending[0]) <= limit:
+            data = pending.popleft()
+        else:
+            parts: list[bytes] = []
+            size = 0
+            while pending and size < limit:
+                chunk = pending.popleft()
+                parts.append(chunk)
+                size += len(chunk)
+            data = b"".join(parts)
+            if len(data) > limit:
+                cut = data.rfind(b"\n", 0, limit) + 1 or limit
+                pending.appendleft(data[cut:])
+                data = data[:cut]
+        queue.terminal.feed(data)
+        queue.pending_bytes -= len(data)
+        if queue.backlogged:
+            queue._note_backlog()
         queue.on_parsed()
-        return taken
+        return len(data)
 
     async def run(self) -> None:
         """Parse forever, yielding to the event loop after every time budget (a shorter

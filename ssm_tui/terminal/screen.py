@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
 import pyte
 from pyte.screens import Char, Margins, StaticDefaultDict, wcwidth
 
 from ssm_tui.terminal import modes
+from ssm_tui.terminal.alternate import AlternateScreen
 from ssm_tui.terminal.controls import XtermControls
+from ssm_tui.terminal.draw_memo import DrawMemo
 from ssm_tui.terminal.drawing import FastDrawing, Row
+from ssm_tui.terminal.pyte_compat import tolerant_parameters
 from ssm_tui.terminal.scrollback import Scrollback, StoredLine, compact_row, styled
 
 
+@tolerant_parameters
 class TerminalScreen(FastDrawing, XtermControls, pyte.Screen):
     """A pyte screen with scrollback, the alternate screen, xterm modes and replies.
 
@@ -32,34 +35,25 @@ class TerminalScreen(FastDrawing, XtermControls, pyte.Screen):
         self.row_versions: list[int] = [0] * max(1, lines)
         self.version = 0
         self.title_version = 0
-        self._tables = {}
-        self._tables_by_id = {}
-        self._sgr_memo = {}
-        self._sgr_text_memo = {}
-        self._main_buffer = None
-        self._alt_cursor = None
-        self._compacted = {}
+        self.memo = DrawMemo()
+        self.alt_screen = AlternateScreen(self._new_buffer)
         super().__init__(max(1, columns), max(1, lines))
 
     # -- state -------------------------------------------------------------------------
 
     def reset(self) -> None:
         """Reset to power-on state, leaving the alternate screen and every mode."""
-        main = getattr(self, "_main_buffer", None)
-        if main is not None:
-            self.buffer = main
-            self._main_buffer = None
+        self.alt_screen.reset(self)
         super().reset()
         self.keypad_application = False
         self.mouse_tracking = modes.MouseTracking.OFF
         self.cursor_shape = modes.CursorShape.BLOCK
         self.cursor_blink = True
-        self._alt_cursor = None
 
     @property
     def alternate(self) -> bool:
         """Whether the alternate screen (full-screen programs) is showing."""
-        return self._main_buffer is not None
+        return self.alt_screen.active
 
     def private_mode(self, number: int) -> bool:
         """Whether the DEC private mode ``number`` is set."""
@@ -109,15 +103,21 @@ class TerminalScreen(FastDrawing, XtermControls, pyte.Screen):
                 buffer[y] = row
         buffer.pop(bottom, None)
 
-    def _stored(self, y: int) -> StoredLine:
-        """The stored form of screen row ``y`` (dirty rows must be flushed first)."""
+    def _stored(self, y: int, *, keep: bool = False) -> StoredLine:
+        """The stored form of screen row ``y`` (dirty rows must be flushed first).
+
+        A form cached when the row was drawn in bulk is used up unless ``keep``.
+        """
         row = self.buffer.get(y)
         if not row:
             return ""
-        cached = self._compacted.pop(id(row), None)
-        if cached is not None and cached[0] is row and cached[1] == self.row_versions[y]:
-            return cached[2]
-        return compact_row(row, self.columns)
+        form = self.memo.row_form(row, self.row_versions[y], keep=keep)
+        return compact_row(row, self.columns) if form is None else form
+
+    def row_line(self, y: int) -> StoredLine:
+        """The stored form of what screen row ``y`` shows now."""
+        self.flush_dirty()
+        return self._stored(y, keep=True)
 
     def erase_in_line(self, how: int = 0, *_: int, **__: Any) -> None:
         """Erase part of the line; unknown variants are ignored rather than raising."""
@@ -145,7 +145,7 @@ class TerminalScreen(FastDrawing, XtermControls, pyte.Screen):
         self.cursor.y = max(0, self.cursor.y - max(0, excess))
         if lines > self.lines and not self.alternate:
             self._pull_down(min(lines - self.lines, len(self.scrollback)))
-        for buffer in (self.buffer, self._main_buffer):
+        for buffer in (self.buffer, self.alt_screen.main_buffer):
             if buffer is None:
                 continue
             for y in [y for y in buffer if y >= lines]:
@@ -155,7 +155,8 @@ class TerminalScreen(FastDrawing, XtermControls, pyte.Screen):
                     for x in [x for x in row if x >= columns]:
                         del row[x]
         if columns > self.columns:
-            self.tabstops.update(range(8 * (self.columns // 8 + 1), columns, 8))
+            # Every 8th column of the new area gets a stop (from 80 to 160: 80, 88, ...).
+            self.tabstops.update(range(-(-self.columns // 8) * 8, columns, 8))
         self.lines, self.columns = lines, columns
         self.margins = None
         self.cursor.x = min(self.cursor.x, columns - 1)
@@ -182,8 +183,9 @@ class TerminalScreen(FastDrawing, XtermControls, pyte.Screen):
                 buffer[y] = row
         self.cursor.y += count
         self.savepoints = [_moved(point, count) for point in self.savepoints]
-        if self._alt_cursor is not None:
-            self._alt_cursor = (_moved(self._alt_cursor[0], count), self._alt_cursor[1])
+        saved = self.alt_screen.saved
+        if saved is not None:
+            self.alt_screen.saved = (_moved(saved[0], count), saved[1])
 
     def _row_from(self, line: StoredLine) -> Row:
         """Screen cells showing a stored line again (wide characters take two cells)."""
@@ -193,7 +195,7 @@ class TerminalScreen(FastDrawing, XtermControls, pyte.Screen):
         position = 0
         last = -1
         for length, style in spans:
-            lookup = self._table(style._replace(data=" ")).__getitem__
+            lookup = self.memo.table(style._replace(data=" ")).__getitem__
             for char in text[position : position + length]:
                 width = wcwidth(char)
                 if width < 1 and last >= 0:  # a combining mark joins the previous cell
@@ -225,40 +227,3 @@ def _moved(point: Any, count: int) -> Any:
     moved = copy.copy(cursor)
     moved.y = cursor.y + count
     return point._replace(cursor=moved) if hasattr(point, "cursor") else moved
-
-
-def _tolerant(name: str, arity: int) -> Callable[..., None]:
-    """Wrap a pyte handler so extra parameters and a private marker are ignored.
-
-    pyte raises TypeError on ``CSI 1;2;3 H`` or ``CSI ? 5 A``, and its parser then drops the
-    rest of the chunk; real terminals ignore what they do not use.
-    """
-    base = getattr(pyte.Screen, name)
-
-    def handler(self: TerminalScreen, *params: int, **_: Any) -> None:
-        base(self, *params[:arity])
-
-    handler.__name__ = name
-    handler.__doc__ = base.__doc__
-    return handler
-
-
-_ARITIES = {
-    "insert_characters": 1,
-    "delete_characters": 1,
-    "erase_characters": 1,
-    "cursor_up": 1,
-    "cursor_up1": 1,
-    "cursor_down": 1,
-    "cursor_down1": 1,
-    "cursor_back": 1,
-    "cursor_forward": 1,
-    "cursor_position": 2,
-    "cursor_to_column": 1,
-    "insert_lines": 1,
-    "delete_lines": 1,
-    "clear_tab_stop": 1,
-    "set_margins": 2,
-}
-for _name, _arity in _ARITIES.items():
-    setattr(TerminalScreen, _name, _tolerant(_name, _arity))

@@ -200,6 +200,14 @@ def compact_segments(segments: list[tuple[Char, str]]) -> StoredLine:
     return _finish("".join([piece for _, piece in segments]), runs)
 
 
+def compact_lines(attrs: Char, lines: list[str]) -> list[StoredLine]:
+    """The stored forms of single-width lines each drawn from blank in one style."""
+    number = _attrs_number(attrs)
+    if number == _DEFAULT_NUMBER:
+        return [line.rstrip(" ") for line in lines]
+    return [_finish(line, [len(line), number]) if line else "" for line in lines]
+
+
 def _unpack(line: bytes) -> StyledLine:
     size = line[0]
     count = int.from_bytes(line[1 : 1 + size], _BYTEORDER)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 
 import pyte
 from pyte import control as ctrl
 
+from ssm_tui.terminal.pyte_compat import parser_feeder, text_run_matcher
 from ssm_tui.terminal.screen import TerminalScreen
 
 # A control sequence pyte parses the same way: optional "?", numeric parameters, an optional
@@ -18,8 +18,8 @@ _CSI = re.compile(r"\x1b\[(\??)([0-9;]*) ?([@-~])")
 # xterm's modifyOtherKeys); they have no effect on the screen, so they are consumed here.
 SECONDARY_CSI = re.compile(r"\x1b\[[>=<][0-9;]*[@-~]")
 _OSC = re.compile(r"\x1b\]([0-9]*);?([^\x07\x1b\x9c]*)(?:\x07|\x1b\\|\x9c)")
-# Whole lines of printable ASCII and SGR, each ending in CR LF: the shape of most floods.
-_BLOCK = re.compile(r"(?:[ -~]*(?:\x1b\[[0-9;]*m[ -~]*)*\r\n)+")
+# Whole lines of printable ASCII, tabs and SGR, each ending in CR LF: the shape of most floods.
+_BLOCK = re.compile(r"(?:[\t -~]*(?:\x1b\[[0-9;]*m[\t -~]*)*\r\n)+")
 _SGR_SPLIT = re.compile(r"\x1b\[([0-9;]*)m")
 _MAX_PENDING = 4096
 
@@ -49,7 +49,8 @@ class FastStream:
         self.slow = SlowStream(screen)
         self._pending = ""
         self._in_slow = False
-        self._text = pyte.Stream._text_pattern.match
+        self._send = parser_feeder(self.slow)
+        self._text = text_run_matcher()
         self._basic: dict[str, Callable[[], None]] = {
             char: getattr(screen, name) for char, name in pyte.Stream.basic.items()
         }
@@ -108,10 +109,16 @@ class FastStream:
         match = _BLOCK.match(text, pos)
         if match is None:
             return pos
-        lines = match.group().split("\r\n")
+        block = match.group()
+        lines = block.split("\r\n")
         lines.pop()
-        self.screen.draw_block([_SGR_SPLIT.split(line) for line in lines])
-        return match.end()
+        if "\x1b" in block:
+            drawn = self.screen.draw_block([_SGR_SPLIT.split(line) for line in lines])
+        else:
+            drawn = self.screen.draw_plain_block(lines)
+        if drawn == len(lines):
+            return match.end()
+        return pos + sum(len(line) + 2 for line in lines[:drawn])
 
     def _escape_sequence(self, text: str, pos: int) -> int:
         """Handle the sequence starting with ESC at ``pos``; return where parsing resumes."""
@@ -174,7 +181,7 @@ class FastStream:
 
     def _feed_slow(self, text: str, pos: int) -> int:
         """Feed characters to pyte's parser until it is back in the ground state."""
-        send: Callable[[str], Any] = self.slow._send_to_parser
+        send = self._send
         length = len(text)
         while pos < length:
             char = text[pos]

@@ -8,7 +8,7 @@ from collections.abc import Hashable
 
 from ssm_tui.terminal import modes
 from ssm_tui.terminal.screen import TerminalScreen
-from ssm_tui.terminal.scrollback import StyledLine, compact_row, styled
+from ssm_tui.terminal.scrollback import StyledLine, styled
 from ssm_tui.terminal.stream import FastStream, SlowStream
 
 
@@ -156,8 +156,7 @@ class Terminal:
         stored = len(screen.scrollback)
         if index < stored:
             return styled(screen.scrollback[index])
-        row = screen.buffer.get(index - stored)
-        return styled(compact_row(row, screen.columns) if row else "")
+        return styled(screen.row_line(index - stored))
 
     def line_key(self, index: int) -> Hashable:
         """An identity for what line ``index`` shows now; equal keys mean equal content."""

@@ -172,6 +172,8 @@ class SessionTab(Vertical):
         terminal = self.view.terminal
         session = self.shell.connect((terminal.columns, terminal.lines))
         if session is not None:
+            # A tab whose parse backlog is large holds its session's output at the agent.
+            self._queue.on_backlog = session.hold_output
             self._start(session)
 
     def close(self) -> None:

@@ -3,74 +3,89 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Protocol
 
 from textual.timer import Timer
 
 from ssm_tui.terminal.terminal import Terminal
 
-if TYPE_CHECKING:
-    from textual.widget import Widget as _View
-else:
-    _View = object
+
+class Repaint(Protocol):
+    """Schedules a frame of the view (``lazy``: it may wait for output to come)."""
+
+    def __call__(self, *, lazy: bool = False) -> None: ...
 
 
-class CursorBlink(_View):
-    """Focus and blink handlers mixed into TerminalView."""
+class CursorBlink:
+    """The blink of one view's cursor, held by the view and told of focus and keys.
 
-    BLINK_SECONDS = 0.5
-    """Half a blink period.  Only the focused view blinks its cursor (one timer per app),
-    and not in headless apps (tests, snapshots) unless ``blink_when_headless`` is set."""
-    BLINK_TIMEOUT = 10.0
+    Only the focused view blinks its cursor (one timer per app), and not in headless
+    apps (tests, snapshots) unless ``when_headless`` is set.
+    """
+
+    seconds = 0.5
+    """Half a blink period."""
+    timeout = 10.0
     """Seconds without a key after which the cursor stops blinking and stays on (as GTK
     terminals do), so an idle focused tab wakes nothing up."""
-    blink_when_headless = False
+    when_headless = False
 
-    terminal: Terminal
-    _cursor_on: bool
-    _blink_timer: Timer | None
-    _key_at: float
-    """When the view was last focused or typed into (the blink timeout's start)."""
+    def __init__(
+        self,
+        terminal: Terminal,
+        *,
+        repaint: Repaint,
+        every: Callable[[float, Callable[[], None]], Timer],
+        headless: Callable[[], bool],
+    ) -> None:
+        self.on = True
+        """Whether the cursor shows now (the blink's on phase, or not blinking)."""
+        self.timer: Timer | None = None
+        self._terminal = terminal
+        self._repaint = repaint
+        self._every = every
+        self._headless = headless
+        self._key_at = 0.0
+        """When the view was last focused or typed into (the timeout's start)."""
 
-    if TYPE_CHECKING:
-
-        def _schedule_frame(self, *, lazy: bool = False) -> None: ...
-
-    def on_focus(self) -> None:
-        self._cursor_on = True
+    def focused(self) -> None:
+        """The view got focus: blink from the on phase."""
+        self.on = True
         self._key_at = time.monotonic()
-        if self._blink_timer is not None:
-            self._blink_timer.reset()
-        elif self.blink_when_headless or not self.app.is_headless:
-            self._blink_timer = self.set_interval(self.BLINK_SECONDS, self._blink, name="blink")
-        self._schedule_frame()
+        if self.timer is not None:
+            self.timer.reset()
+        elif self.when_headless or not self._headless():
+            self.timer = self._every(self.seconds, self._blink)
+        self._repaint()
 
-    def on_blur(self) -> None:
-        if self._blink_timer is not None:
-            self._blink_timer.stop()
-            self._blink_timer = None
-        self._cursor_on = True
-        self._schedule_frame()
+    def blurred(self) -> None:
+        """The view lost focus: stop blinking, cursor on."""
+        if self.timer is not None:
+            self.timer.stop()
+            self.timer = None
+        self.on = True
+        self._repaint()
 
-    def _blink(self) -> None:
-        """Toggle the cursor of the focused view (steady when the program asks for it, and
-        after ``BLINK_TIMEOUT``, when the timer pauses until the next key)."""
-        terminal = self.terminal
-        idle = time.monotonic() - self._key_at >= self.BLINK_TIMEOUT
-        on = not self._cursor_on
-        if idle or not terminal.cursor_blink or not terminal.cursor_visible:
-            on = True
-        if on != self._cursor_on:
-            self._cursor_on = on
-            self._schedule_frame()
-        if idle and self._blink_timer is not None:
-            self._blink_timer.pause()
-
-    def _steady_cursor(self) -> None:
+    def steady(self) -> None:
         """Show the cursor and restart the blink cycle (after a key, as terminals do)."""
         self._key_at = time.monotonic()
-        if self._blink_timer is not None:
-            self._blink_timer.reset()
-        if not self._cursor_on:
-            self._cursor_on = True
-            self._schedule_frame(lazy=True)
+        if self.timer is not None:
+            self.timer.reset()
+        if not self.on:
+            self.on = True
+            self._repaint(lazy=True)
+
+    def _blink(self) -> None:
+        """Toggle the cursor (steady when the program asks for it, and after ``timeout``,
+        when the timer pauses until the next key)."""
+        terminal = self._terminal
+        idle = time.monotonic() - self._key_at >= self.timeout
+        on = not self.on
+        if idle or not terminal.cursor_blink or not terminal.cursor_visible:
+            on = True
+        if on != self.on:
+            self.on = on
+            self._repaint()
+        if idle and self.timer is not None:
+            self.timer.pause()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from textual import events
 
@@ -12,31 +12,84 @@ from ssm_tui.terminal.mouse import MouseAction, MouseEvent, encode_mouse, wants
 from ssm_tui.terminal.terminal import Terminal
 from ssm_tui.ui.terminal_selection import Selection
 
-if TYPE_CHECKING:
-    from textual.widget import Widget as _View
-else:
-    _View = object
-
 _WHEEL_LINES = 3
 
 
-class TerminalMouse(_View):
-    """Mouse handlers mixed into TerminalView (shift bypasses a program's mouse tracking)."""
+class TerminalMouse:
+    """What the mouse does in one view, which passes its mouse events on to this.
 
-    terminal: Terminal
-    _selection: Selection
-    _buttons_down: bool
+    Shift bypasses a program's mouse tracking, as in xterm.
+    """
 
-    if TYPE_CHECKING:
+    def __init__(
+        self,
+        terminal: Terminal,
+        selection: Selection,
+        *,
+        top_line: Callable[[], int],
+        repaint: Callable[[], None],
+        send: Callable[[bytes], None],
+        scroll: Callable[[int], None],
+        capture: Callable[[bool], None],
+        copy: Callable[[str], None],
+    ) -> None:
+        self._terminal = terminal
+        self._selection = selection
+        self._top_line = top_line
+        self._repaint = repaint
+        self._send = send
+        self._scroll = scroll
+        self._capture = capture
+        self._copy = copy
+        self._buttons_down = False
 
-        def _top_line(self) -> int: ...
-        def _schedule_frame(self, *, lazy: bool = False) -> None: ...
-        def _send(self, data: bytes) -> None: ...
-        def scroll_lines(self, lines: int) -> None: ...
+    def down(self, event: events.MouseDown) -> None:
+        """A button went down: report it, or start a selection."""
+        self._buttons_down = True
+        if self._forward(event, MouseAction.PRESS):
+            return
+        self._capture(True)
+        self._selection.start((self._top_line() + event.y, event.x))
+        self._repaint()
 
-    def _forward_mouse(self, event: events.MouseEvent, action: MouseAction) -> bool:
-        """Report the event to the remote side if it is tracking the mouse; True if sent."""
-        terminal = self.terminal
+    def move(self, event: events.MouseMove) -> None:
+        """Extend a selection being dragged, else report the move."""
+        if self._selection.extend((self._top_line() + event.y, event.x)):
+            self._repaint()
+            return
+        self._forward(event, MouseAction.MOVE)
+
+    def up(self, event: events.MouseUp) -> None:
+        """A button came up: a dragged selection is copied, else the release reported."""
+        self._buttons_down = False
+        if self._selection.dragging:
+            self._selection.dragging = False
+            self._capture(False)
+            text = self._selection.text(self._terminal)
+            if text:
+                self._copy(text)
+            return
+        self._forward(event, MouseAction.RELEASE)
+
+    def wheel(self, event: events.MouseScrollUp | events.MouseScrollDown) -> None:
+        """Report the wheel, or scroll: the scrollback, or a full-screen program by arrows."""
+        event.stop()
+        up = isinstance(event, events.MouseScrollUp)
+        if self._forward(event, MouseAction.SCROLL_UP if up else MouseAction.SCROLL_DOWN):
+            return
+        terminal = self._terminal
+        if terminal.alternate_screen:
+            # Full-screen programs have no scrollback: scroll them with arrows, as xterm does.
+            data = encode_key(
+                "up" if up else "down", application_cursor=terminal.application_cursor_keys
+            )
+            self._send(data * _WHEEL_LINES)
+        else:
+            self._scroll(_WHEEL_LINES if up else -_WHEEL_LINES)
+
+    def _forward(self, event: events.MouseEvent, action: MouseAction) -> bool:
+        """Report the event to the remote side if it is tracking the mouse; True if so."""
+        terminal = self._terminal
         if terminal.mouse_tracking is MouseTracking.OFF or event.shift:
             return False
         report = MouseEvent(
@@ -53,47 +106,3 @@ class TerminalMouse(_View):
             if data:
                 self._send(data)
         return True
-
-    def on_mouse_down(self, event: events.MouseDown) -> None:
-        self._buttons_down = True
-        if self._forward_mouse(event, MouseAction.PRESS):
-            return
-        self.capture_mouse()
-        self._selection.start((self._top_line() + event.y, event.x))
-        self._schedule_frame()
-
-    def on_mouse_move(self, event: events.MouseMove) -> None:
-        if self._selection.extend((self._top_line() + event.y, event.x)):
-            self._schedule_frame()
-            return
-        self._forward_mouse(event, MouseAction.MOVE)
-
-    def on_mouse_up(self, event: events.MouseUp) -> None:
-        self._buttons_down = False
-        if self._selection.dragging:
-            self._selection.dragging = False
-            self.release_mouse()
-            text = self._selection.text(self.terminal)
-            if text:
-                self.app.copy_to_clipboard(text)
-            return
-        self._forward_mouse(event, MouseAction.RELEASE)
-
-    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        event.stop()
-        if not self._forward_mouse(event, MouseAction.SCROLL_UP):
-            self._wheel(_WHEEL_LINES)
-
-    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        event.stop()
-        if not self._forward_mouse(event, MouseAction.SCROLL_DOWN):
-            self._wheel(-_WHEEL_LINES)
-
-    def _wheel(self, lines: int) -> None:
-        if self.terminal.alternate_screen:
-            # Full-screen programs have no scrollback: scroll them with arrows, as xterm does.
-            key = "up" if lines > 0 else "down"
-            data = encode_key(key, application_cursor=self.terminal.application_cursor_keys)
-            self._send(data * abs(lines))
-        else:
-            self.scroll_lines(lines)

@@ -24,12 +24,15 @@ from ssm_tui.ui.terminal_selection import Selection
 from ssm_tui.ui.terminal_strips import StripPainter
 
 _FRAME_SECONDS = 1 / 60
+_FLOOD_FRAME_SECONDS = 1 / 30
+"""After a frame that repainted every row (output scrolling by), the next waits longer:
+nobody reads a flood at 60 frames a second, and the event loop is needed for keys."""
 _LAZY_FRAME_SECONDS = 0.05
 """How long a key's own repaint (cursor back on, selection cleared) may wait for the echo,
 which repaints them anyway: painting them first would delay the echo by a frame."""
 
 
-class TerminalView(TerminalMouse, CursorBlink, Widget, can_focus=True):
+class TerminalView(Widget, can_focus=True):
     """Shows a Terminal and sends every key to the remote side while focused.
 
     | Key(s) | Description |
@@ -115,17 +118,30 @@ class TerminalView(TerminalMouse, CursorBlink, Widget, can_focus=True):
         self._frame_lazy = False
         """Whether the pending frame timer is a lazy one that any other frame preempts."""
         self._last_frame = 0.0
+        self._frame_seconds = _FRAME_SECONDS
         self._title_version = self.terminal.title_version
         self._scrollback_total = self.terminal.screen.scrollback.total
-        self._cursor_on = True
-        self._blink_timer: Timer | None = None
-        self._key_at = 0.0
+        self.blink = CursorBlink(
+            self.terminal,
+            repaint=self._schedule_frame,
+            every=lambda seconds, callback: self.set_interval(seconds, callback, name="blink"),
+            headless=lambda: self.app.is_headless,
+        )
         self._on_screen = False
         """Whether the compositor shows the view (Show/Hide); hidden views skip frames."""
         self._scheduler: ParseScheduler | None = None
         self._queue: ParseQueue | None = None
         self._selection = Selection()
-        self._buttons_down = False
+        self.mouse = TerminalMouse(
+            self.terminal,
+            self._selection,
+            top_line=self._top_line,
+            repaint=self._schedule_frame,
+            send=self._send,
+            scroll=self.scroll_lines,
+            capture=lambda on: self.capture_mouse() if on else self.release_mouse(),
+            copy=lambda text: self.app.copy_to_clipboard(text),
+        )
 
     # -- output from the remote side ---------------------------------------------------------
 
@@ -183,7 +199,7 @@ class TerminalView(TerminalMouse, CursorBlink, Widget, can_focus=True):
                 return
             self._frame_timer.stop()  # real output preempts a lazy frame
             self._frame_timer = None
-        delay = self._last_frame + _FRAME_SECONDS - time.monotonic()
+        delay = self._last_frame + self._frame_seconds - time.monotonic()
         if lazy:
             delay = max(delay, _LAZY_FRAME_SECONDS)
         self._frame_lazy = lazy
@@ -200,13 +216,39 @@ class TerminalView(TerminalMouse, CursorBlink, Widget, can_focus=True):
             return
         keys = self._visible_keys()
         width = self.size.width
+        flood = False
         if len(keys) != len(self._shown):
             self.refresh()
         else:
+            changed = 0
             for y, (new, old) in enumerate(zip(keys, self._shown, strict=True)):
                 if new != old:
+                    changed += 1
                     self.refresh(Region(0, y, width, 1))
+            flood = changed == len(keys) > 1
+        self._frame_seconds = _FLOOD_FRAME_SECONDS if flood else _FRAME_SECONDS
         self._shown = keys
+
+    def on_focus(self) -> None:
+        self.blink.focused()
+
+    def on_blur(self) -> None:
+        self.blink.blurred()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        self.mouse.down(event)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self.mouse.move(event)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        self.mouse.up(event)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self.mouse.wheel(event)
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self.mouse.wheel(event)
 
     def on_show(self) -> None:
         """Back on screen: repaint everything that changed while hidden."""
@@ -270,7 +312,7 @@ class TerminalView(TerminalMouse, CursorBlink, Widget, can_focus=True):
             index != terminal.scrollback_count + y
             or not terminal.cursor_visible
             or not self.has_focus
-            or not self._cursor_on
+            or not self.blink.on
         ):
             return None
         return x, terminal.cursor_shape
@@ -331,7 +373,7 @@ class TerminalView(TerminalMouse, CursorBlink, Widget, can_focus=True):
         if data:
             self._typed()
             self.scroll_lines(-self.scroll_back)
-            self._steady_cursor()
+            self.blink.steady()
             if self._selection.clear():
                 self._schedule_frame(lazy=True)
             self._send(data)

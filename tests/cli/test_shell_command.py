@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import signal
 from collections.abc import AsyncIterator
 
 from ssm_tui.cli.shell_command import EscapeFilter
-from tests.sessions.cli_process import PtyProcess, run_cli, spawn_in_pty
+from tests.sessions.cli_process import CLI, PtyProcess, run_cli, spawn_in_pty
 from tests.sessions.lab import Lab
 
 
@@ -73,6 +74,32 @@ async def test_piped_stdin_runs_and_ends_with_the_input(lab: Lab) -> None:
     done = await run_cli(lab.env, "shell", "box-1", stdin=b"echo piped-$((1+1))\n")
     assert done.returncode == 0
     assert b"piped-2" in done.stdout
+
+
+async def test_piped_stdin_ends_the_shell_even_when_it_ends_during_a_command(lab: Lab) -> None:
+    # The end of input (Ctrl-D) reaches the remote terminal while `sleep` runs, as it does
+    # when bash is slow to start: the line discipline keeps it as an end-of-file mark,
+    # which bash, reading again in its own raw mode, gets as a NUL byte instead.
+    process = await asyncio.create_subprocess_exec(
+        *CLI,
+        "shell",
+        "box-1",
+        env=lab.env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(b"sleep 2; echo slept-$((1+1))\n")
+    await process.stdin.drain()
+    output = bytearray()
+    async with asyncio.timeout(30):
+        while b"sleep 2" not in output:  # the command is running
+            output += await process.stdout.read(4096)
+        process.stdin.close()
+        output += await process.stdout.read()
+        assert await process.wait() == 0
+    assert b"slept-2" in output
 
 
 def test_escape_needs_a_line_start_and_tilde_tilde_sends_one_tilde() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from ssm_tui.sessions.shell import ShellSession
@@ -73,3 +74,24 @@ async def test_many_shells_share_one_loop_without_crosstalk(lab: Lab) -> None:
         assert not any(other in out for other in others)
     for shell in shells:
         await shell.terminate()
+
+
+async def test_held_output_waits_at_the_agent_and_arrives_whole_after_release(lab: Lab) -> None:
+    output = bytearray()
+    shell = ShellSession(lab.api, SHELL, on_output=output.extend)
+    await shell.start()
+    shell.send_input(b"echo ready-$((1+1))\r")
+    await eventually(lambda: b"ready-2" in output)
+    shell.hold_output(True)
+    assert shell.output_held
+    before = len(output)
+    shell.send_input(b"seq 1 20000; echo done-$((2+2))\r")
+    await asyncio.sleep(0.5)
+    assert b"done-4" not in output[before:]
+    shell.hold_output(False)
+    assert not shell.output_held
+    await eventually(lambda: b"done-4" in output, timeout=30)
+    lines = [line.rstrip(b"\r").rpartition(b"\r")[2] for line in output[before:].split(b"\n")]
+    numbers = [line for line in lines if line.isdigit()]
+    assert numbers == [str(n).encode() for n in range(1, 20001)]
+    await shell.terminate()

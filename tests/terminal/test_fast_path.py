@@ -63,3 +63,31 @@ def test_floods_of_whole_lines_agree(lines: list[str], chunk: int) -> None:
     assert cells(fed_fast(data, columns=12, lines=4, chunk=chunk)) == cells(
         fed_slow(data, columns=12, lines=4)
     )
+
+
+_plain_line = st.text(alphabet="abc xyz-\t", max_size=20).map(lambda text: text + "\r\n")
+_tabbed_line = st.lists(st.tuples(_sgr, _plain_line.map(lambda line: line[:-2])), max_size=4).map(
+    lambda pieces: "".join(sgr + text for sgr, text in pieces) + "\r\n"
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    sgr=_sgr,
+    lines=st.lists(st.one_of(_plain_line, _tabbed_line), min_size=1, max_size=60),
+    columns=st.integers(1, 20),
+    chunk=st.integers(0, 50),
+)
+def test_floods_of_lines_with_tabs_or_without_sgr_agree_in_any_style(
+    sgr: str, lines: list[str], columns: int, chunk: int
+) -> None:
+    data = ("\x1b[H\x1b[2J" + sgr + "".join(lines)).encode()
+    assert cells(fed_fast(data, columns=columns, lines=4, chunk=chunk)) == cells(
+        fed_slow(data, columns=columns, lines=4)
+    )
+
+
+def test_a_tab_after_a_full_row_moves_back_onto_its_last_cell_as_in_pyte() -> None:
+    data = ("\x1b[H\x1b[2J" + "first\r\n" * 5 + "abcdefgh\tX\r\nxy\tz\r\n" * 3).encode()
+    assert cells(fed_fast(data, columns=8, lines=4)) == cells(fed_slow(data, columns=8, lines=4))
+    assert fed_fast(data, columns=8, lines=4).display[-3] == "abcdefgX"

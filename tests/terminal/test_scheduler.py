@@ -7,6 +7,8 @@ import contextlib
 import time
 
 from ssm_tui.terminal.scheduler import (
+    BACKLOG_HIGH,
+    BACKLOG_LOW,
     HOLD_SECONDS,
     INTERACTIVE_SLICE,
     TYPED_RECENTLY,
@@ -135,6 +137,44 @@ def test_background_slices_shrink_while_someone_types() -> None:
     assert scheduler.interactive(1.5)
     assert scheduler.run_round(now=1.5) == INTERACTIVE_SLICE
     assert not scheduler.interactive(1.0 + TYPED_RECENTLY)
+
+
+def test_queued_messages_are_parsed_in_one_feed_cut_after_a_line_feed() -> None:
+    scheduler = ParseScheduler(slice_bytes=100)
+    queue = tab(scheduler, [], "a")
+    for n in range(15):
+        scheduler.receive(queue, f"line {n:x}\r\n".encode())  # 8 bytes each
+    assert scheduler.run_round(now=0.0) == 96  # twelve whole lines
+    assert queue.terminal.display[-1].strip() == ""  # no half line drawn
+    assert scheduler.run_round(now=0.0) == 24
+    assert scheduler.pending_bytes == 0
+
+
+def test_a_slice_without_a_line_feed_is_cut_at_the_limit() -> None:
+    scheduler = ParseScheduler(slice_bytes=100)
+    queue = tab(scheduler, [], "a")
+    scheduler.receive(queue, b"x" * 60)
+    scheduler.receive(queue, b"y" * 60)
+    assert scheduler.run_round(now=0.0) == 100
+    assert scheduler.pending_bytes == 20
+
+
+def test_a_large_backlog_holds_the_source_until_parsed_down_to_the_low_mark() -> None:
+    scheduler = ParseScheduler()
+    queue = tab(scheduler, [], "a")
+    told: list[bool] = []
+    queue.on_backlog = told.append
+    chunk = b"z" * 1000 + b"\r\n"
+    while scheduler.pending_bytes <= BACKLOG_HIGH:
+        assert told == []
+        scheduler.receive(queue, chunk)
+    assert told == [True]
+    while scheduler.pending_bytes > BACKLOG_LOW:
+        assert told == [True]
+        scheduler.run_round(now=0.0)
+    assert told == [True, False]
+    scheduler.receive(queue, chunk)
+    assert told == [True, False]
 
 
 def test_removing_twice_is_harmless() -> None:

@@ -235,3 +235,11 @@ class TestCellsToChars:
         text = "e\u0301x"
         assert text[slice(*cells_to_chars(text, 0, 1))] == "e\u0301"
         assert text[slice(*cells_to_chars(text, 1, 2))] == "x"
+
+
+def test_widening_puts_a_tab_stop_on_every_eighth_column_of_the_new_area() -> None:
+    terminal = Terminal(80, 5)
+    terminal.resize(100, 5)
+    terminal.feed(b"\t" * 10 + b"x\t\t\ty")
+    assert terminal.display[0].index("x") == 80  # 8, 16, ..., 72, then 80
+    assert terminal.display[0].index("y") == 99  # 88, 96, then the last column

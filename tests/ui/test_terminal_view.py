@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.app import App, ComposeResult
 from textual.strip import Strip
 from textual.widgets import Button, TabbedContent, TabPane
@@ -334,8 +335,8 @@ class OneView(App[None]):
 
     def compose(self) -> ComposeResult:
         view = TerminalView(Terminal(20, 3))
-        view.blink_when_headless = self.blink
-        view.BLINK_SECONDS = 0.02
+        view.blink.when_headless = self.blink
+        view.blink.seconds = 0.02
         yield Button("elsewhere")
         yield view
 
@@ -350,31 +351,29 @@ class TestCursor:
         app = OneView(b"$ ", blink=True)
         async with app.run_test(size=(20, 6)) as pilot:
             view = app.query_one(TerminalView)
-            view.BLINK_TIMEOUT = 0.5
-            await wait_for(pilot, lambda: view._blink_timer is not None)
+            view.blink.timeout = 0.5
+            await wait_for(pilot, lambda: view.blink.timer is not None)
             states = set()
             for _ in range(40):
                 await pilot.pause(0.01)
-                states.add(view._cursor_on)
+                states.add(view.blink.on)
                 if len(states) == 2:
                     break
             assert states == {True, False}
             # Past the timeout: steady, and the timer paused (no more wakeups).
-            await wait_for(
-                pilot, lambda: view._cursor_on and not view._blink_timer._active.is_set()
-            )  # type: ignore[union-attr]
-            view.BLINK_TIMEOUT = 10
+            await wait_for(pilot, lambda: view.blink.on and not view.blink.timer._active.is_set())  # type: ignore[union-attr]
+            view.blink.timeout = 10
             await pilot.press("a")
-            await wait_for(pilot, lambda: not view._cursor_on)
+            await wait_for(pilot, lambda: not view.blink.on)
             await pilot.press("ctrl+right_square_bracket")
-            await wait_for(pilot, lambda: view._blink_timer is None and view._cursor_on)
+            await wait_for(pilot, lambda: view.blink.timer is None and view.blink.on)
 
     async def test_no_blinking_in_headless_apps_by_default(self) -> None:
         app = OneView(b"$ ")
         async with app.run_test(size=(20, 6)) as pilot:
             await pilot.pause(0.1)
             view = app.query_one(TerminalView)
-            assert view._blink_timer is None and view._cursor_on
+            assert view.blink.timer is None and view.blink.on
 
     async def test_a_bar_cursor_is_a_thin_bar_on_a_blank_cell(self) -> None:
         app = OneView(b"\x1b[6 q$ ")
@@ -425,6 +424,57 @@ class TestSelection:
             assert view.selected_text() == "文b c\nne"
 
 
+class Recorder(OneView):
+    """OneView that keeps what the view sends to the remote side."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.sent: list[bytes] = []
+
+    def on_terminal_view_input(self, message: TerminalView.Input) -> None:
+        self.sent.append(message.data)
+
+
+class TestMouse:
+    async def test_a_program_tracking_the_mouse_gets_clicks_and_shift_clicks_select(
+        self,
+    ) -> None:
+        app = Recorder(b"\x1b[?1000h\x1b[?1006hab cd")
+        async with app.run_test(size=(20, 6)) as pilot:
+            view = app.query_one(TerminalView)
+            await pilot.pause()
+            await pilot.click(view, offset=(3, 1))
+            await wait_for(pilot, lambda: b"\x1b[<0;4;2m" in app.sent)
+            assert b"\x1b[<0;4;2M" in app.sent
+            app.sent.clear()
+            await pilot.mouse_down(view, offset=(0, 0), shift=True)
+            await pilot.hover(view, offset=(2, 0))
+            await pilot.mouse_up(view, offset=(2, 0), shift=True)
+            assert view.selected_text() == "ab"
+            assert app.sent == []
+
+    async def test_the_wheel_scrolls_back_or_sends_arrows_to_a_full_screen_program(
+        self,
+    ) -> None:
+        app = Recorder(b"\r\n".join(b"line %d" % n for n in range(10)))
+        async with app.run_test(size=(20, 6)) as pilot:
+            view = app.query_one(TerminalView)
+            await pilot.pause()
+
+            async def wheel(event: type[events.MouseScrollUp | events.MouseScrollDown]) -> None:
+                view.post_message(event(view, 2, 1, 0, 0, 0, False, False, False))
+                await pilot.pause()
+
+            await wheel(events.MouseScrollUp)
+            assert view.scroll_back == 3
+            await wheel(events.MouseScrollDown)
+            assert view.scroll_back == 0
+            view.feed(b"\x1b[?1049h")
+            await wheel(events.MouseScrollUp)
+            await wait_for(pilot, lambda: b"\x1b[A" * 3 in app.sent)
+            assert view.scroll_back == 0
+
+
 class TestFrames:
     async def test_a_key_repaints_its_cursor_lazily_and_the_echo_preempts_it(self) -> None:
         app = OneView(b"$ ")
@@ -432,8 +482,8 @@ class TestFrames:
             view = app.query_one(TerminalView)
             await wait_for(pilot, lambda: view.has_focus)
             await pilot.pause(0.05)
-            view._cursor_on = False  # as if the key came in the blink's off phase
-            view._steady_cursor()
+            view.blink.on = False  # as if the key came in the blink's off phase
+            view.blink.steady()
             assert view._frame_timer is not None and view._frame_lazy
             view.feed(b"x")  # the echo: painted at once, with the cursor
             assert view._frame_timer is None and not view._frame_lazy
