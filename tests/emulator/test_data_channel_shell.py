@@ -120,5 +120,5 @@ def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as stat:
             return stat.read().split()[2] != "Z"
-    except FileNotFoundError:
+    except OSError:  # gone between the signal and the read: ENOENT, or ESRCH mid-read
         return False
