@@ -116,7 +116,8 @@ class FanOutTab(Vertical):
         self.table.refresh_rows(results.take_changed())
         summary = results.summary()
         if self.table.grouped:
-            summary += f" · {len(self.table.entries):,} distinct outputs"
+            distinct = len(self.table.entries)
+            summary += f" · {distinct:,} distinct output{'' if distinct == 1 else 's'}"
         if self.run.cancelled and not results.finished:
             summary += " · cancelling…"
         self.query_one("#fanout-summary", Static).update(summary)

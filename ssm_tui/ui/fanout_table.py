@@ -6,7 +6,7 @@ reporting at once cost a few strips per frame, not a table rebuild.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -26,7 +26,7 @@ from ssm_tui.sessions.fanout_events import NodeState
 Entry = NodeResult | OutputGroup
 
 _GAP = 2
-_NAME_WIDTH = (8, 32)  # narrowest and widest the name column gets
+_NAME_WIDTH = (8, 40)  # narrowest and widest the name column gets
 _FIXED = (("State", 9), ("Exit", 4), ("Time", 7))
 _STATE_CLASSES = {
     NodeState.QUEUED: "fanout-table--quiet",
@@ -94,7 +94,7 @@ class FanOutTable(ScrollView, can_focus=True):
         & > .fanout-table--header { text-style: bold; background: $panel; color: $foreground; }
         & > .fanout-table--cursor { background: $block-cursor-blurred-background; }
         & > .fanout-table--odd { background: $surface-lighten-1; }
-        & > .fanout-table--quiet { color: $text-disabled; }
+        & > .fanout-table--quiet { text-style: dim; }
         & > .fanout-table--running { color: $accent; }
         & > .fanout-table--ok { color: $success; }
         & > .fanout-table--failed { color: $error; text-style: bold; }
@@ -131,8 +131,7 @@ class FanOutTable(ScrollView, can_focus=True):
         self._entries: list[Entry] = list(nodes)
         self._row_of: dict[NodeKey, int] = {r.key: i for i, r in enumerate(nodes)}
         self.grouped = False
-        names = [len(r.node.label) for r in nodes]
-        self._name_width = max(_NAME_WIDTH[0], min(_NAME_WIDTH[1], max(names, default=0)))
+        self._name_width = _name_width(r.node.label for r in nodes)
         self._strips: dict[int, Strip] = {}  # rows drawn, the cursor row excepted
         self._frame = (Style(), 0)
         self._set_size()
@@ -178,12 +177,14 @@ class FanOutTable(ScrollView, can_focus=True):
             nodes = self._results.results
             self._entries = list(nodes)
             self._row_of = {r.key: i for i, r in enumerate(nodes)}
+            self._name_width = _name_width(r.node.label for r in nodes)
             self._redraw()
         self.cursor_row = self._row_for(highlighted)
 
     def _regroup(self) -> None:
         self._entries = list(self._results.groups())
         self._row_of = {}
+        self._name_width = _name_width(entry_cells(e, 0.0)[0] for e in self._entries)
         self._redraw()
 
     def _row_for(self, entry: Entry | None) -> int:
@@ -305,7 +306,9 @@ class FanOutTable(ScrollView, can_focus=True):
         state_style = style
         if entry is not None and row != self.cursor_row:
             result = entry.first if isinstance(entry, OutputGroup) else entry
-            state_style += self.get_component_rich_style(_STATE_CLASSES[result.state])
+            # Partial: the state's colour only, not a background over the zebra stripe.
+            state_class = _STATE_CLASSES[result.state]
+            state_style += self.get_component_rich_style(state_class, partial=True)
         widths = (self._name_width, *(w for _, w in _FIXED))
         segments = [Segment(" ", style)]
         for index, (text, width) in enumerate(zip(cells, widths, strict=False)):
@@ -316,6 +319,11 @@ class FanOutTable(ScrollView, can_focus=True):
         rest = max(0, self._frame[1] - used)
         segments.append(Segment(_fit(cells[-1], rest) if rest else "", style))
         return Strip(segments)
+
+
+def _name_width(names: Iterable[str]) -> int:
+    narrowest, widest = _NAME_WIDTH
+    return max(narrowest, min(widest, max((cell_len(n) for n in names), default=0)))
 
 
 _CONTROLS = {code: " " for code in (*range(32), 127)}
