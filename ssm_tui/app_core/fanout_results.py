@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -47,7 +48,9 @@ class NodeResult:
     stdout: bytearray = field(default_factory=bytearray)
     stderr: bytearray = field(default_factory=bytearray)
     dropped: int = 0  # output bytes past MAX_KEPT
-    _first: FirstLine = field(default_factory=FirstLine, repr=False)
+    first_seen: FirstLine = field(default_factory=FirstLine, repr=False)
+    #: What identifies the way the node ended, once it has: equal for identical outputs.
+    outcome: tuple[object, ...] | None = field(default=None, repr=False)
 
     @property
     def key(self) -> NodeKey:
@@ -66,6 +69,27 @@ class NodeResult:
     def summary_line(self) -> str:
         """The first output line, or why the node did not run when it has no output."""
         return self.first_line or self.reason
+
+    def add_output(self, data: bytes, *, stderr: bool) -> None:
+        """Keep a chunk of output (up to MAX_KEPT per stream); the first line shows at once."""
+        self.first_seen.feed(data)
+        if not self.first_line:
+            self.first_line = self.first_seen.text
+        stream = self.stderr if stderr else self.stdout
+        room = max(0, MAX_KEPT - len(stream))
+        stream += data[:room]
+        self.dropped += max(0, len(data) - room)
+
+    def finish(self, event: NodeFinished) -> None:
+        """The node is done: take its final state, exit code, time and reason."""
+        self.state = event.state
+        self.exit_code = event.exit_code
+        self.reason = event.reason
+        self.first_line = event.first_line or self.first_seen.close()
+        if event.duration or self.started_at is not None:  # 0.0 for a node never started
+            self.duration = event.duration
+        digests = (hashlib.sha256(self.stdout).digest(), hashlib.sha256(self.stderr).digest())
+        self.outcome = (self.state, self.exit_code, self.reason, self.dropped, *digests)
 
     def output_text(self) -> tuple[str, str]:
         """Stdout and stderr as text (undecodable bytes replaced)."""
@@ -133,9 +157,9 @@ class FanOutResults:
             result.state = NodeState.RUNNING
             result.started_at = now
         elif isinstance(event, NodeOutput):
-            self._keep(result, event)
+            result.add_output(event.data, stderr=event.stderr)
         elif isinstance(event, NodeFinished):
-            self._finish(result, event)
+            result.finish(event)
         self._changed.add(result.key)
 
     def finish(self, *, reason: str = "") -> None:
@@ -143,8 +167,9 @@ class FanOutResults:
         self.finished = True
         for result in self._results.values():
             if not result.state.final:
-                result.state = NodeState.ERROR
-                result.reason = reason or "the run ended without a result for this node"
+                why = reason or "the run ended without a result for this node"
+                result.finish(NodeFinished(node=result.node, state=NodeState.ERROR, reason=why))
+                result.duration = None  # never reported
                 self._changed.add(result.key)
 
     def take_changed(self) -> set[NodeKey]:
@@ -176,38 +201,9 @@ class FanOutResults:
         """
         buckets: dict[object, list[NodeResult]] = {}
         for index, result in enumerate(self._results.values()):
-            key: object = (
-                (
-                    result.state,
-                    result.exit_code,
-                    result.reason,
-                    bytes(result.stdout),
-                    bytes(result.stderr),
-                )
-                if result.state.final
-                else index
-            )
+            key: object = result.outcome if result.outcome is not None else index
             buckets.setdefault(key, []).append(result)
         order = {r.key: i for i, r in enumerate(self._results.values())}
         groups = [OutputGroup(results=tuple(b)) for b in buckets.values()]
         groups.sort(key=lambda g: (-g.count, order[g.first.key]))
         return groups
-
-    @staticmethod
-    def _keep(result: NodeResult, event: NodeOutput) -> None:
-        result._first.feed(event.data)
-        if not result.first_line and result._first.text:
-            result.first_line = result._first.text
-        stream = result.stderr if event.stderr else result.stdout
-        room = max(0, MAX_KEPT - len(stream))
-        stream += event.data[:room]
-        result.dropped += max(0, len(event.data) - room)
-
-    @staticmethod
-    def _finish(result: NodeResult, event: NodeFinished) -> None:
-        result.state = event.state
-        result.exit_code = event.exit_code
-        result.reason = event.reason
-        result.first_line = event.first_line or result._first.close()
-        if event.duration or result.started_at is not None:  # 0.0 for a node never started
-            result.duration = event.duration

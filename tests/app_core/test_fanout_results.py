@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
+import pytest
+
+from ssm_tui.app_core import fanout_results
 from ssm_tui.app_core.fanout_results import FanOutResults
 from ssm_tui.app_core.fanout_run import FanOutRun
 from ssm_tui.aws.nodes import ManagedNode
 from ssm_tui.sessions.fanout import FanOutRunner
-from ssm_tui.sessions.fanout_events import FanOutListener, NodeState
+from ssm_tui.sessions.fanout_events import FanOutListener, NodeFinished, NodeState
 from ssm_tui.sessions.fanout_run_command import RunCommandFanOut
 from tests.app_core.services import lab_services
 from tests.sessions.lab import ACCOUNT, OFFLINE, OLD_AGENT, PORTS, REGION, SHELL, Lab
@@ -141,3 +144,40 @@ async def test_the_run_command_engine_feeds_the_same_rows(lab: Lab) -> None:
         (NodeState.OFFLINE, None),
     ]
     assert results.results[1].output_text() == (f"on {PORTS}\n", "broken\n")
+
+
+async def test_output_past_the_limit_is_counted_not_kept(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fanout_results, "MAX_KEPT", 1000)
+    run = FanOutRun([BOX], "seq 1 1000", lab_services(lab), on_change=lambda: None)
+    (box,) = (await _finished(run)).results
+    assert len(box.stdout) == 1000
+    assert box.stdout.startswith(b"1\n2\n3\n")
+    assert box.dropped == len("".join(f"{n}\n" for n in range(1, 1001))) - 1000
+    assert box.state is NodeState.OK
+
+
+class BrokenRunner:
+    """A runner with a bug: it raises instead of reporting."""
+
+    async def run(self) -> list[NodeFinished]:
+        raise RuntimeError("runner bug")
+
+    async def cancel(self) -> None:
+        return None
+
+
+async def test_a_runner_that_raises_ends_every_node_with_the_reason(lab: Lab) -> None:
+    run = FanOutRun(
+        [BOX, WEB],
+        "true",
+        lab_services(lab),
+        on_change=lambda: None,
+        runner_factory=lambda nodes, command, on_event: BrokenRunner(),
+    )
+    results = await _finished(run)
+    assert [(r.state, r.reason, r.duration) for r in results.results] == [
+        (NodeState.ERROR, "runner bug", None)
+    ] * 2
+    assert [g.count for g in results.groups()] == [2]
