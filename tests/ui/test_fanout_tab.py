@@ -12,6 +12,7 @@ from ssm_tui.app_core.fanout_results import NodeResult, OutputGroup
 from ssm_tui.aws.nodes import ManagedNode
 from ssm_tui.emulator import EmulatorServer
 from ssm_tui.sessions.fanout_events import NodeState
+from ssm_tui.ui.dialogs import ConfirmScreen
 from ssm_tui.ui.fanout_dialog import CommandScreen
 from ssm_tui.ui.fanout_output import OutputScreen
 from ssm_tui.ui.fanout_tab import FanOutTab
@@ -182,3 +183,17 @@ class TestCancelling:
             assert tab.run.results.results[0].state is NodeState.CANCELLED
             await until(pilot, lambda: not any(s.active for s in emulator.sessions))
             await until(pilot, lambda: app.live_sessions == 0, "no live sessions")
+
+    async def test_quitting_asks_first_and_cancels_the_run(
+        self, app: LiveApp, emulator: EmulatorServer
+    ) -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await listed(pilot)
+            await mark(pilot, "web-1")
+            tab = await run_on_marked(pilot, "echo started; sleep 30")
+            await until(pilot, lambda: tab.run.results.results[0].first_line == "started")
+            await pilot.press("q")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+            await pilot.press("y")
+        assert tab.run.results.results[0].state is NodeState.CANCELLED
+        assert not any(s.active for s in emulator.sessions)
