@@ -111,6 +111,11 @@ class SessionServices:
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
 
+    def keep(self, task: asyncio.Task[None]) -> None:
+        """Hold ``task`` (a run being cancelled) until it ends; ``close_all`` waits for it too."""
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
     async def close_all(self, timeout: float = CLOSE_TIMEOUT) -> None:
         """Terminate every tracked session and wait (at most ``timeout``) until all are over."""
         for session in list(self._sessions):

@@ -16,12 +16,9 @@ from ssm_tui.cli.errors import EXIT_FAILURE, EXIT_INTERRUPTED, print_warning
 from ssm_tui.cli.fanout_output import JsonOutput, LineOutput, summary, use_colour
 from ssm_tui.cli.runtime import CliError, on_signals, with_env_overrides
 from ssm_tui.sessions.base import SessionOptions
-from ssm_tui.sessions.fanout import FanOutRunner, SessionFanOut
-from ssm_tui.sessions.fanout_events import FanOutListener, NodeFinished, NodeState, runnable
-from ssm_tui.sessions.fanout_run_command import RunCommandFanOut
+from ssm_tui.sessions.fanout_engine import fanout_runner
+from ssm_tui.sessions.fanout_events import FanOutListener, NodeFinished, NodeState
 
-SESSIONS = "sessions"
-RUN_COMMAND = "run-command"
 # A node in one of these states makes the run fail.
 _FAILED = frozenset({NodeState.FAILED, NodeState.ERROR, NodeState.TIMED_OUT, NodeState.CANCELLED})
 
@@ -29,13 +26,6 @@ _FAILED = frozenset({NodeState.FAILED, NodeState.ERROR, NodeState.TIMED_OUT, Nod
 def fan_out_requested(args: argparse.Namespace, targets: Sequence[str]) -> bool:
     """Fan-out mode: a --filter, several TARGETs, --json or a forced --via."""
     return args.filter is not None or len(targets) > 1 or args.json or args.via != "auto"
-
-
-def choose_engine(via: str, online: int, max_sessions: int) -> str:
-    """Sessions up to ``max_sessions`` online nodes, SSM Run Command above; --via forces."""
-    if via != "auto":
-        return via
-    return RUN_COMMAND if online > max_sessions else SESSIONS
 
 
 def exit_status(results: Sequence[NodeFinished], *, named: bool) -> int:
@@ -55,8 +45,6 @@ async def run_fanout(args: argparse.Namespace, targets: Sequence[str], command: 
     """Select the nodes, run ``command`` on them, print output, the summary; the exit status."""
     clients = ClientPool()
     nodes = await select_nodes(args, targets, clients)
-    online = sum(1 for n in nodes if runnable(n))
-    engine = choose_engine(args.via, online, args.max_sessions)
     listener: FanOutListener
     if args.json:
         listener = JsonOutput(sys.stdout)
@@ -68,18 +56,16 @@ async def run_fanout(args: argparse.Namespace, targets: Sequence[str], command: 
             colour_stdout=use_colour(sys.stdout),
             colour_stderr=use_colour(sys.stderr),
         )
-    runner: FanOutRunner
-    if engine == RUN_COMMAND:
-        runner = RunCommandFanOut(nodes, command, on_event=listener, clients=clients)
-    else:
-        runner = SessionFanOut(
-            nodes,
-            command,
-            on_event=listener,
-            max_concurrency=args.max_concurrency,
-            clients=clients,
-            options=with_env_overrides(SessionOptions()),
-        )
+    runner = fanout_runner(
+        nodes,
+        command,
+        on_event=listener,
+        via=args.via,
+        max_sessions=args.max_sessions,
+        max_concurrency=args.max_concurrency,
+        clients=clients,
+        options=with_env_overrides(SessionOptions()),
+    )
     cancelling: list[asyncio.Task[None]] = []
 
     def interrupt() -> None:

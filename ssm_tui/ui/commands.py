@@ -28,6 +28,11 @@ class WorkspaceCommands(Provider):
                 browser.action_open_marked,
             )
             yield (
+                "Run command on marked nodes…",
+                "One command on every marked node (or the highlighted one); results in a tab",
+                browser.action_run_command,
+            )
+            yield (
                 "New port forward",
                 "Forward a local port through the highlighted node",
                 browser.action_new_forward,

@@ -28,6 +28,7 @@ class FleetBrowser(Vertical):
     | enter | Open a shell on the highlighted node. |
     | o | Open a shell on every marked node. |
     | f | New port forward through the highlighted node. |
+    | x | Run a command on the marked nodes (none marked: the highlighted one). |
     | c | Copy the highlighted node's instance id. |
     | / | Filter: text, `tag:k=v`, `!negation`; escape clears it. |
     | s, S | Sort by the next column; reverse the sort. |
@@ -38,6 +39,7 @@ class FleetBrowser(Vertical):
         Binding("enter", "open_shell", "Shell", id="ssm-tui.open-shell"),
         Binding("o", "open_marked", "Open marked", id="ssm-tui.open-marked"),
         Binding("f", "new_forward", "Forward", id="ssm-tui.new-forward"),
+        Binding("x", "run_command", "Run command", show=False, id="ssm-tui.run-command"),
         Binding("c", "copy_id", "Copy ID", show=False, id="ssm-tui.copy-id"),
         Binding("slash", "filter", "Filter", id="ssm-tui.filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
@@ -62,6 +64,13 @@ class FleetBrowser(Vertical):
         def __init__(self, node: ManagedNode) -> None:
             super().__init__()
             self.node = node
+
+    class RunCommand(Message):
+        """The user asked to run a command on ``nodes`` (the marked ones, or the highlighted)."""
+
+        def __init__(self, nodes: list[ManagedNode]) -> None:
+            super().__init__()
+            self.nodes = nodes
 
     class Loaded(Message):
         """A listing finished (some pairs may have failed: see ``snapshot.errors``)."""
@@ -232,6 +241,13 @@ class FleetBrowser(Vertical):
     def action_new_forward(self) -> None:
         if (node := self.table.highlighted_node) is not None:
             self.post_message(self.NewForward(node))
+
+    def action_run_command(self) -> None:
+        nodes = self.table.marked_nodes
+        if not nodes and (node := self.table.highlighted_node) is not None:
+            nodes = [node]
+        if nodes:
+            self.post_message(self.RunCommand(nodes))
 
     def action_copy_id(self) -> None:
         if (node := self.table.highlighted_node) is not None:

@@ -13,13 +13,14 @@ from textual.pilot import Pilot
 from ssm_tui.app_core.demo import DemoFleet
 from ssm_tui.app_core.fleet_source import FleetSource
 from ssm_tui.ui.app import SsmTuiApp
+from ssm_tui.ui.fanout_tab import FanOutTab
 from ssm_tui.ui.session_tab import SessionTab
 
 SIZE = (160, 45)
 
 
 async def take(directory: Path, source: FleetSource) -> list[Path]:
-    """Save the browser, shells, forwards, dialog and help screenshots; return their paths."""
+    """Save the browser, shells, forwards, dialog, help and fan-out screenshots; their paths."""
     app = SsmTuiApp(source)
     saved: list[Path] = []
 
@@ -55,6 +56,9 @@ async def take(directory: Path, source: FleetSource) -> list[Path]:
         await pilot.press("escape", "question_mark")
         await pilot.pause()
         save("help.svg")
+
+        await _fan_out(pilot)
+        save("fanout.svg")
     return saved
 
 
@@ -62,6 +66,26 @@ async def _open_shell(pilot: Pilot[None], name: str) -> None:
     app = pilot.app
     await pilot.press("alt+1", "escape", "slash", *name, "enter", "enter")
     await _until(pilot, lambda: f"ssm-user@{name}" in _screen(app))
+
+
+async def _fan_out(pilot: Pilot[None]) -> None:
+    """A command on the web nodes, an offline and a Windows node; web-1 in maintenance."""
+    app = pilot.app
+    assert isinstance(app, SsmTuiApp)
+    await pilot.press("escape", "alt+4", *"touch ~/maintenance", "enter")  # web-1's shell
+    await pilot.press("alt+1", "escape", "slash", *"tag:Role=web", "enter")
+    await pilot.pause()
+    for _ in range(app.workspace.browser.table.row_count):
+        await pilot.press("space", "down")
+    for name in ("worker-3", "reporting-win"):
+        await pilot.press("slash", *name, "enter", "space")
+    command = 'test ! -e ~/maintenance || { echo "in maintenance" >&2; exit 3; }; uname -sr'
+    await pilot.press("escape", "x", *command, "enter")
+    await _until(pilot, lambda: bool(app.workspace.query(FanOutTab)))
+    tab = app.workspace.query_one(FanOutTab)
+    await _until(pilot, lambda: tab.run.results.finished)
+    await pilot.press("F", "down", "down")  # the forwarding panel out of the way
+    await pilot.pause(0.3)
 
 
 def _screen(app: App[None]) -> str:

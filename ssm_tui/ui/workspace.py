@@ -22,6 +22,8 @@ from ssm_tui.app_core.forwards import Forwards
 from ssm_tui.app_core.session_services import SessionServices
 from ssm_tui.aws.nodes import ManagedNode
 from ssm_tui.ui.dialogs import ConfirmScreen, TitleScreen
+from ssm_tui.ui.fanout_dialog import CommandScreen
+from ssm_tui.ui.fanout_tab import FanOutTab
 from ssm_tui.ui.fleet_browser import FleetBrowser
 from ssm_tui.ui.forward_dialog import NewForwardScreen
 from ssm_tui.ui.forwards_panel import ForwardsPanel
@@ -101,6 +103,7 @@ class WorkspaceScreen(Screen[None]):
         self.services = services
         self.forwarder = Forwards(services, self._forwards_changed)
         self._live = 0
+        self._last_command = ""
 
     class LiveSessionsChanged(Message):
         """Shells and forwards still open: ``count`` (the app shows and asks on quit)."""
@@ -188,10 +191,40 @@ class WorkspaceScreen(Screen[None]):
 
     def _count_live(self) -> None:
         shells = sum(tab.live for tab in self.query(SessionTab) if not tab.closed)
-        count = shells + self.forwarder.live_count
+        runs = sum(tab.running for tab in self.query(FanOutTab))
+        count = shells + self.forwarder.live_count + runs
         if count != self._live:
             self._live = count
             self.post_message(self.LiveSessionsChanged(count))
+
+    # -- commands on many nodes ------------------------------------------------------------
+
+    @on(FleetBrowser.RunCommand)
+    def _run_command(self, event: FleetBrowser.RunCommand) -> None:
+        self.run_command(event.nodes)
+
+    def run_command(self, nodes: list[ManagedNode]) -> None:
+        """Ask for a command, then run it on ``nodes`` in a results tab."""
+
+        def run(command: str | None) -> None:
+            if command:
+                self._last_command = command
+                self.open_results(nodes, command)
+
+        self.app.push_screen(CommandScreen(nodes, self._last_command), run)
+
+    def open_results(self, nodes: list[ManagedNode], command: str) -> str:
+        """Open a results tab running ``command`` on ``nodes``; returns the tab's id."""
+        tab = FanOutTab(nodes, command, self.services)
+        return self.tabs.open_tab(tab.title, tab)
+
+    @on(FanOutTab.Changed)
+    def _results_changed(self, event: FanOutTab.Changed) -> None:
+        pane = event.tab.parent
+        if isinstance(pane, TabPane) and pane.id is not None and event.tab.is_attached:
+            with contextlib.suppress(NoMatches):
+                self.tabs.set_tab_title(pane.id, event.title)
+        self._count_live()
 
     # -- forwards ---------------------------------------------------------------------------
 
@@ -262,6 +295,8 @@ class WorkspaceScreen(Screen[None]):
         tab = self.session_tab(pane_id)
         if tab is not None:
             tab.close()  # terminates now; unmounting follows
+        for results in self.query(f"#{pane_id} FanOutTab").results(FanOutTab):
+            results.close()  # cancels its run now
         self.tabs.close_tab(pane_id)
         self._count_live()
 
