@@ -24,6 +24,7 @@ from ssm_tui.emulator.run_command import STDERR_LIMIT, STDOUT_LIMIT, Command, In
 MACHINE_SLOTS = 32
 _READ_SIZE = 65536
 _DRAIN_GRACE = 0.5
+_EXIT_POLL = 0.02
 
 
 def concurrency_limit(max_concurrency: str, targets: int) -> int:
@@ -161,7 +162,7 @@ class CommandRunner:
         )
         try:
             async with asyncio.timeout(command.execution_timeout):
-                returncode = await process.wait()
+                returncode = await _exited(process)
                 # Background children may hold the pipes open: a moment, then end them.
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(asyncio.shield(reading), _DRAIN_GRACE)
@@ -196,6 +197,18 @@ class CommandRunner:
 
 def _undelivered(invocation: Invocation) -> None:
     invocation.finish("TimedOut", "DeliveryTimedOut", now=time.time())
+
+
+async def _exited(process: asyncio.subprocess.Process) -> int:
+    """The exit status of ``process`` as soon as it has exited.
+
+    Not ``process.wait()``: before Python 3.12 that also waits until every pipe is
+    closed, which a background child (``sleep 60 &``) can hold open for as long as it runs.
+    The transport learns the exit status from the child watcher at once.
+    """
+    while (code := process.returncode) is None:
+        await asyncio.sleep(_EXIT_POLL)
+    return code
 
 
 async def _head(stream: asyncio.StreamReader, limit: int) -> bytes:
