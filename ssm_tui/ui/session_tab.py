@@ -13,6 +13,7 @@ from textual.message import Message
 
 from ssm_tui.app_core.node_shell import NodeShell, one_line
 from ssm_tui.app_core.session_services import SessionServices
+from ssm_tui.app_core.tab_recording import RecordingError, TabRecording
 from ssm_tui.aws.nodes import ManagedNode
 from ssm_tui.sessions import ConnectionState, Phase
 from ssm_tui.sessions.base import SessionEnd
@@ -23,6 +24,9 @@ from ssm_tui.ui.terminal_view import TerminalView
 _TITLE_WIDTH = 24
 _REASON_WIDTH = 28
 _RECONNECT_KEYS = (b"\r", b"r")
+REC_MARK = "● REC"
+#: Seconds between writes of a quiet recording's buffered output.
+RECORDING_FLUSH = 1.0
 
 
 def shorten(text: str, width: int) -> str:
@@ -107,7 +111,15 @@ class SessionTab(Vertical):
             self.title = tab.title
             """The title when the change happened (the tab may have moved on since)."""
 
-    def __init__(self, node: ManagedNode, services: SessionServices) -> None:
+    def __init__(
+        self,
+        node: ManagedNode,
+        services: SessionServices,
+        *,
+        document: str = "",
+        title: str = "",
+        ended: str = "",
+    ) -> None:
         super().__init__()
         self.node = node
         self.services = services
@@ -118,8 +130,15 @@ class SessionTab(Vertical):
             on_output=self._output,
             on_end=self._ended,
             on_change=self._changed,
+            document=document,
+            recording=TabRecording(
+                node.label, self.view.terminal, record_input=services.config.record_input
+            ),
         )
-        self.custom_title = ""
+        self.ended_reason = ended
+        """Set when the tab opens ended (a restored node that is gone or offline): why."""
+        self._announced: object = None
+        self.custom_title = title
         self.remote_title = ""
         # The view tells the scheduler when it is on screen or typed into, and leaves it
         # when unmounted.
@@ -129,6 +148,12 @@ class SessionTab(Vertical):
         yield self.view
 
     def on_mount(self) -> None:
+        self.set_interval(RECORDING_FLUSH, self._flush_recording, name="recording-flush")
+        if self.ended_reason:
+            self.shell.fail(self.ended_reason)
+            return
+        if self.services.config.record:
+            self.shell.start_recording()  # starts with the session: named by its id
         self.connect()
 
     def on_unmount(self) -> None:
@@ -140,7 +165,8 @@ class SessionTab(Vertical):
     def title(self) -> str:
         """Name (or id, or the title the shell set, or the user's) and state, for the tab."""
         name = self.custom_title or self.remote_title or self.node.label
-        return f"{shorten(name, _TITLE_WIDTH)} · {state_label(self.shell.state, self.shell.end)}"
+        title = f"{shorten(name, _TITLE_WIDTH)} · {state_label(self.shell.state, self.shell.end)}"
+        return f"{REC_MARK} {title}" if self.shell.recording_on else title
 
     @property
     def session(self) -> ShellSession | None:
@@ -176,7 +202,61 @@ class SessionTab(Vertical):
 
     def close(self) -> None:
         """Terminate the session (in the background); the tab is going away."""
+        self.stop_recording()
         self.shell.close()
+
+    @property
+    def document(self) -> str:
+        """The session document the tab opens (empty: the account's default shell)."""
+        return self.shell.document
+
+    @property
+    def recording(self) -> bool:
+        """True while the tab records (or will, once its session has started)."""
+        return self.shell.recording_on
+
+    def toggle_recording(self) -> None:
+        """Start or stop recording this tab; a notification gives the files."""
+        if self.shell.recording_on:
+            self.stop_recording()
+            return
+        try:
+            self.shell.start_recording()
+        except RecordingError as error:
+            self.notify(str(error), title="Cannot record", severity="error", markup=False)
+        if not self.shell.recording_on:
+            return
+        self._announce_recording()
+        if not self.shell.live:
+            self.notify("Recording starts with the next session.", markup=False)
+
+    def stop_recording(self) -> None:
+        """Stop recording and write the plain-text log from the screen as it is now."""
+        stopped = self.shell.stop_recording()
+        if stopped is None or not self.is_attached:
+            return
+        if stopped.failure:
+            self.notify(stopped.failure, title="Recording", severity="error", markup=False)
+        self.notify(
+            f"{stopped.path}\n{stopped.text_path}",
+            title=f"Recording of {self.node.label} saved",
+            markup=False,
+        )
+
+    def _announce_recording(self) -> None:
+        recording = self.shell.recording
+        if recording is None:
+            return
+        if recording.active and self._announced != recording.path:
+            self._announced = recording.path
+            self.notify(str(recording.path), title=f"Recording {self.node.label}", markup=False)
+        elif not recording.active and recording.failure and self._announced != recording.failure:
+            self._announced = recording.failure
+            self.notify(recording.failure, title="Recording", severity="error", markup=False)
+
+    def _flush_recording(self) -> None:
+        if self.shell.recording is not None:
+            self.shell.recording.flush()
 
     # -- session events -------------------------------------------------------------------
 
@@ -197,6 +277,7 @@ class SessionTab(Vertical):
         self.services.parser.receive(self._queue, data)
 
     def _changed(self) -> None:
+        self._announce_recording()
         self.post_message(self.Changed(self))
 
     def _ended(self, end: SessionEnd) -> None:
@@ -204,7 +285,10 @@ class SessionTab(Vertical):
         hint = f"[session ended: {code}{end.reason} — press enter to reconnect]"
         # Written into the terminal itself (after any output still queued): it stays in
         # the scrollback as a record of where one session ended and the next began.
-        self.services.parser.receive(self._queue, f"\r\n\x1b[7m{hint}\x1b[0m\r\n".encode())
+        line = f"\r\n\x1b[7m{hint}\x1b[0m\r\n".encode()
+        self.services.parser.receive(self._queue, line)
+        if self.shell.recording is not None:
+            self.shell.recording.output(line)  # the recording shows it too
 
     # -- view events ----------------------------------------------------------------------
 
