@@ -186,4 +186,3 @@ class TestConfigDefault:
             cast, _ = one_recording(state)
             await until(pilot, lambda: "flushed-9" in cast.read_text(), "the idle flush")
             assert tab.recording
-
