@@ -105,7 +105,7 @@ class TestToggle:
 
             with asciicast.open_from_url(str(cast)) as opened:
                 events = [list(event) for event in opened.events()]
-            header, ours = cast_lines(cast)
+            _, ours = cast_lines(cast)
             assert events == ours
             assert any(code == "r" for _, code, _ in ours)
             terminal = tab.view.terminal
