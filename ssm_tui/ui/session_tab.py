@@ -138,6 +138,7 @@ class SessionTab(Vertical):
         self.ended_reason = ended
         """Set when the tab opens ended (a restored node that is gone or offline): why."""
         self._announced: object = None
+        self._held_line = b""
         self.custom_title = title
         self.remote_title = ""
         # The view tells the scheduler when it is on screen or typed into, and leaves it
@@ -285,10 +286,25 @@ class SessionTab(Vertical):
         hint = f"[session ended: {code}{end.reason} — press enter to reconnect]"
         # Written into the terminal itself (after any output still queued): it stays in
         # the scrollback as a record of where one session ended and the next began.
-        line = f"\r\n\x1b[7m{hint}\x1b[0m\r\n".encode()
+        self._held_line += f"\r\n\x1b[7m{hint}\x1b[0m\r\n".encode()
+        self._write_held_line()
+
+    def _write_held_line(self) -> None:
+        # A tab that was never laid out (it opened ended, in the background) writes the
+        # line once its terminal has the view's width, so it wraps where the user sees it.
+        size = self.view.size
+        if not self._held_line or (size.width, size.height) != (
+            self.view.terminal.columns,
+            self.view.terminal.lines,
+        ):
+            return
+        line, self._held_line = self._held_line, b""
         self.services.parser.receive(self._queue, line)
         if self.shell.recording is not None:
             self.shell.recording.output(line)  # the recording shows it too
+
+    def on_show(self) -> None:
+        self.call_after_refresh(self._write_held_line)
 
     # -- view events ----------------------------------------------------------------------
 
@@ -302,6 +318,7 @@ class SessionTab(Vertical):
     def _resized(self, event: TerminalView.Resized) -> None:
         event.stop()
         self.shell.resize(event.columns, event.rows)
+        self._write_held_line()
 
     @on(TerminalView.TitleChanged)
     def _title_changed(self, event: TerminalView.TitleChanged) -> None:
