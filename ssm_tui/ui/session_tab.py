@@ -13,20 +13,18 @@ from textual.message import Message
 
 from ssm_tui.app_core.node_shell import NodeShell, one_line
 from ssm_tui.app_core.session_services import SessionServices
-from ssm_tui.app_core.tab_recording import RecordingError, TabRecording
+from ssm_tui.app_core.tab_recording import TabRecording
 from ssm_tui.aws.nodes import ManagedNode
 from ssm_tui.sessions import ConnectionState, Phase
 from ssm_tui.sessions.base import SessionEnd
 from ssm_tui.sessions.shell import ShellSession
 from ssm_tui.terminal.scheduler import ParseQueue
+from ssm_tui.ui.tab_recording_switch import REC_MARK, RECORDING_FLUSH, RecordingSwitch
 from ssm_tui.ui.terminal_view import TerminalView
 
 _TITLE_WIDTH = 24
 _REASON_WIDTH = 28
 _RECONNECT_KEYS = (b"\r", b"r")
-REC_MARK = "● REC"
-#: Seconds between writes of a quiet recording's buffered output.
-RECORDING_FLUSH = 1.0
 
 
 def shorten(text: str, width: int) -> str:
@@ -84,7 +82,7 @@ def priority_keys(node: DOMNode) -> frozenset[str]:
     return frozenset(keys)
 
 
-class SessionTab(Vertical):
+class SessionTab(RecordingSwitch, Vertical):
     """A shell on ``node``: keys go to its session, output to its screen, state to its title.
 
     The screen and scrollback outlive the session: when it ends (``exit``, a failure), a
@@ -210,54 +208,6 @@ class SessionTab(Vertical):
     def document(self) -> str:
         """The session document the tab opens (empty: the account's default shell)."""
         return self.shell.document
-
-    @property
-    def recording(self) -> bool:
-        """True while the tab records (or will, once its session has started)."""
-        return self.shell.recording_on
-
-    def toggle_recording(self) -> None:
-        """Start or stop recording this tab; a notification gives the files."""
-        if self.shell.recording_on:
-            self.stop_recording()
-            return
-        try:
-            self.shell.start_recording()
-        except RecordingError as error:
-            self.notify(str(error), title="Cannot record", severity="error", markup=False)
-        if not self.shell.recording_on:
-            return
-        self._announce_recording()
-        if not self.shell.live:
-            self.notify("Recording starts with the next session.", markup=False)
-
-    def stop_recording(self) -> None:
-        """Stop recording and write the plain-text log from the screen as it is now."""
-        stopped = self.shell.stop_recording()
-        if stopped is None or not self.is_attached:
-            return
-        if stopped.failure:
-            self.notify(stopped.failure, title="Recording", severity="error", markup=False)
-        self.notify(
-            f"{stopped.path}\n{stopped.text_path}",
-            title=f"Recording of {self.node.label} saved",
-            markup=False,
-        )
-
-    def _announce_recording(self) -> None:
-        recording = self.shell.recording
-        if recording is None:
-            return
-        if recording.active and self._announced != recording.path:
-            self._announced = recording.path
-            self.notify(str(recording.path), title=f"Recording {self.node.label}", markup=False)
-        elif not recording.active and recording.failure and self._announced != recording.failure:
-            self._announced = recording.failure
-            self.notify(recording.failure, title="Recording", severity="error", markup=False)
-
-    def _flush_recording(self) -> None:
-        if self.shell.recording is not None:
-            self.shell.recording.flush()
 
     # -- session events -------------------------------------------------------------------
 
