@@ -12,7 +12,8 @@ from asciinema import asciicast
 from ssm_tui.aws.sessions_api import SessionApi, SessionTicket
 from ssm_tui.config import Config
 from ssm_tui.emulator import EmulatorServer
-from ssm_tui.ui.session_tab import REC_MARK, SessionTab
+from ssm_tui.ui.session_tab import SessionTab
+from ssm_tui.ui.tab_recording_switch import REC_MARK
 from tests.conftest import AwsEnv
 from tests.sessions.test_recording import cast_lines, replay
 from tests.ui.live import (

@@ -154,13 +154,17 @@ class TestWhatCannotReopen:
         async with app.run_test(size=SIZE) as pilot:
             await restored(pilot, app, 2)
             offline, missing = app.shells
+            assert title(app, offline).startswith("worker-3 · failed: node offline")
+            assert title(app, missing).startswith("old-box · failed: node no longer")
+            # Each screen says why once shown (the line is written at the view's width).
+            await pilot.press("alt+2")
             reason = "node offline (ping status ConnectionLost)"
             await until(pilot, lambda: reason in screen_text(offline))
-            assert title(app, offline).startswith("worker-3 · failed: node offline")
-            await until(
-                pilot, lambda: "node no longer exists in prod/us-east-1" in screen_text(missing)
-            )
-            assert title(app, missing).startswith("old-box · failed: node no longer")
+            await pilot.press("alt+3")
+            gone_reason = "node no longer exists in prod/us-east-1"
+            await until(pilot, lambda: gone_reason in screen_text(missing))
+            line = next(row for row in missing.view.terminal.display if gone_reason in row)
+            assert line.rstrip().endswith("press enter to reconnect]")  # not wrapped
             assert isinstance(app.screen, WorkspaceScreen)  # no error dialog
             assert app.live_sessions == 0
             assert any("2 tabs (2 ended)" in text for text in notifications(app))
