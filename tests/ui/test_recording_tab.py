@@ -175,6 +175,20 @@ class TestConfigDefault:
         for secret in (ticket.token_value, ticket.stream_url):
             assert secret and secret not in cast.read_text() and secret not in log
 
+    async def test_closing_a_recording_tab_finishes_its_files(
+        self, make_app: Any, state: Path
+    ) -> None:
+        app = make_app(record=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await listed(pilot)
+            tab = await open_shell(pilot, "web-2")
+            await until(pilot, lambda: tab.recording and bool(list(state.glob("*.cast"))))
+            await pilot.press("ctrl+f4", "y")
+            await until(pilot, lambda: app.shells == [])
+            _, text = one_recording(state)
+            assert text.read_text().startswith("[ssm-user@web-2")
+            assert any(str(text) in message for message in notifications(app))
+
     async def test_the_idle_timer_puts_a_quiet_tabs_output_on_disk(
         self, make_app: Any, state: Path
     ) -> None:

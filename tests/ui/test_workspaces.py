@@ -129,6 +129,21 @@ class TestSaveAndReopen:
             assert shell.node.name == "web-2"
             await prompt(pilot, shell)
 
+    async def test_both_are_in_the_command_palette(self, folder: Path) -> None:
+        app = LiveApp()
+        async with app.run_test(size=SIZE) as pilot:
+            await listed(pilot)
+            await pilot.press("ctrl+p", *"Save workspace")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, TitleScreen))
+            await pilot.press(*"empty", "enter")
+            await until(pilot, lambda: (folder / "empty.toml").exists())
+            await pilot.press("ctrl+p", *"Open workspace")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, OpenWorkspaceScreen))
+
     async def test_a_cancelled_save_writes_nothing_and_a_bad_name_is_one_message(
         self, folder: Path
     ) -> None:
