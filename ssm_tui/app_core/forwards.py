@@ -49,12 +49,16 @@ class Forwards:
 
     ``on_change`` is called when a forward starts, changes phase or connection count, or
     ends: the screen redraws the panel and recounts live sessions then.
+
+    A forward that could not start can be held (``hold``): its row says why, restarting
+    it tries again, stopping it removes the row.
     """
 
     def __init__(self, services: SessionServices, on_change: Callable[[], None]) -> None:
         self._services = services
         self._on_change = on_change
         self._forwards: dict[str, tuple[ForwardSpec, PortForward]] = {}
+        self._held: dict[str, tuple[ForwardSpec, str]] = {}
         self._keys = (f"forward-{n}" for n in itertools.count(1))
 
     async def start(self, spec: ForwardSpec) -> str:
@@ -67,8 +71,24 @@ class Forwards:
         await self._launch(key, spec)
         return key
 
+    def hold(self, spec: ForwardSpec, reason: str) -> str:
+        """Show ``spec`` as a forward that did not start, saying ``reason``; the row key."""
+        key = next(self._keys)
+        self._held[key] = (spec, reason)
+        self._on_change()
+        return key
+
     async def restart(self, key: str) -> None:
         """End the forward ``key`` if it runs, then start it again on the same local port."""
+        held = self._held.pop(key, None)
+        if held is not None:
+            try:
+                await self._launch(key, held[0])
+            except Exception as error:
+                self._held[key] = (held[0], str(error).strip().splitlines()[0])
+                self._on_change()
+                raise
+            return
         spec, forward = self._forwards[key]
         if not forward.phase.ended:
             self._services.forget(forward)
@@ -77,6 +97,9 @@ class Forwards:
 
     def stop(self, key: str) -> None:
         """Stop the forward ``key`` (its row stays, closed); stopping a closed one removes it."""
+        if self._held.pop(key, None) is not None:
+            self._on_change()
+            return
         entry = self._forwards.get(key)
         if entry is None:
             return
@@ -101,7 +124,15 @@ class Forwards:
 
     def rows(self) -> list[ForwardRow]:
         """One row per forward, oldest first, with its current counters."""
-        return [_row(key, spec, forward) for key, (spec, forward) in self._forwards.items()]
+        rows = [_row(key, spec, forward) for key, (spec, forward) in self._forwards.items()]
+        rows += [_held_row(key, spec, reason) for key, (spec, reason) in self._held.items()]
+        return sorted(rows, key=lambda row: _number(row.key))
+
+    def specs(self) -> list[ForwardSpec]:
+        """What each row's forward asks for (held ones too), oldest first."""
+        entries = [(key, spec) for key, (spec, _) in self._forwards.items()]
+        entries += [(key, spec) for key, (spec, _) in self._held.items()]
+        return [spec for _, spec in sorted(entries, key=lambda entry: _number(entry[0]))]
 
     async def _launch(self, key: str, spec: ForwardSpec) -> None:
         forward = PortForward(
@@ -138,3 +169,18 @@ def _row(key: str, spec: ForwardSpec, forward: PortForward) -> ForwardRow:
         bytes_in=stats.bytes_received,
         bytes_out=stats.bytes_sent,
     )
+
+
+def _held_row(key: str, spec: ForwardSpec, reason: str) -> ForwardRow:
+    return ForwardRow(
+        key=key,
+        target=spec.node.label,
+        local=f"{spec.bind}:{spec.local_port}",
+        remote=spec.remote,
+        mode="—",
+        state=f"failed: {reason}",
+    )
+
+
+def _number(key: str) -> int:
+    return int(key.rsplit("-", 1)[1])

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
+from pathlib import Path
 
 from ssm_tui.app_core.session_services import SessionServices
+from ssm_tui.app_core.tab_recording import RecordingError, StoppedRecording, TabRecording
 from ssm_tui.aws.nodes import ManagedNode
 from ssm_tui.sessions import CONNECTING, ConnectionState, ended
 from ssm_tui.sessions.base import SessionEnd
@@ -21,6 +24,10 @@ class NodeShell:
     per session how it ended (including a StartSession refusal); ``on_change`` is called
     whenever ``state`` or ``end`` changed. A closed shell's session is terminated in the
     background and its output dropped.
+
+    ``document`` names the session document (empty: the account's default shell). With a
+    ``recording``, output, keys and resizes are fed to it while it is on; switched on
+    before the session has an id, it starts with the session (its file is named by it).
     """
 
     def __init__(
@@ -31,8 +38,13 @@ class NodeShell:
         on_output: OutputHandler,
         on_end: EndHandler,
         on_change: Callable[[], None],
+        document: str = "",
+        recording: TabRecording | None = None,
     ) -> None:
         self.node = node
+        self.document = document
+        self.recording = recording
+        self.record_wanted = False
         self.session: ShellSession | None = None
         self.state: ConnectionState = CONNECTING
         self.end: SessionEnd | None = None
@@ -64,6 +76,7 @@ class NodeShell:
             on_output=self._output,
             size=size,
             options=self._services.shell_options(),
+            document_name=self.document or None,
             on_state=self._state_seen,
             on_end=self._ended,
         )
@@ -77,18 +90,81 @@ class NodeShell:
         except Exception as error:
             self._finish(session, SessionEnd(reason=one_line(error), ok=False))
             raise
+        self._record_when_ready()
+
+    def fail(self, reason: str) -> None:
+        """End without a session (the node is gone or offline): ``end`` says ``reason``."""
+        if self.live or self._closed:
+            return
+        self.end = SessionEnd(reason=reason, ok=False)
+        self.state = ended(reason)
+        self._on_end(self.end)
+        self._on_change()
+
+    def start_recording(self) -> Path | None:
+        """Record from now on; the file, or None until the session has an id.
+
+        Raises RecordingError when the file cannot be created.
+        """
+        if self.recording is None:
+            return None
+        self.record_wanted = True
+        path = self._record_if_wanted()
+        self._on_change()
+        return path
+
+    def stop_recording(self) -> StoppedRecording | None:
+        """Stop recording and finish its files; None when it was not recording."""
+        self.record_wanted = False
+        stopped = self.recording.stop() if self.recording is not None else None
+        self._on_change()
+        return stopped
+
+    @property
+    def recording_on(self) -> bool:
+        """True while recording, or switched on and waiting for the session."""
+        recording = self.recording
+        if recording is None:
+            return False
+        return recording.active or (self.record_wanted and recording.path is None)
+
+    def _record_if_wanted(self) -> Path | None:
+        recording, session = self.recording, self.session
+        if recording is None or not self.record_wanted:
+            return None
+        if recording.active:
+            return recording.path
+        if session is None or not session.session_id:
+            return None
+        try:
+            return recording.start(session.session_id, title=self.node.label)
+        finally:
+            self.record_wanted = recording.active
+
+    def _record_when_ready(self) -> None:
+        # Switched on before the session had an id: start now. A file that cannot be
+        # created leaves recording off; ``recording.failure`` says why.
+        recording = self.recording
+        if recording is not None and self.record_wanted and recording.path is None:
+            with contextlib.suppress(RecordingError):
+                self._record_if_wanted()
+            self._on_change()
 
     def send(self, data: bytes) -> bool:
         """Send keys to the session (held until attached); False when none is live."""
         if self.session is None or self.state.ended:
             return False
         self.session.send_input(data)
+        if self.recording is not None:
+            self.recording.input(data)
         return True
 
     def resize(self, columns: int, rows: int) -> None:
         """Tell the session the terminal's new size."""
         if self.session is not None:
             self.session.resize(columns, rows)
+        if self.recording is not None:
+            self.recording.resize(columns, rows)
 
     def close(self) -> None:
         """Terminate the session in the background; the shell reports nothing more."""
@@ -100,6 +176,10 @@ class NodeShell:
 
     def _output(self, data: bytes) -> None:
         if not self._closed:
+            if self.recording is not None:
+                if self.record_wanted and self.recording.path is None:
+                    self._record_when_ready()
+                self.recording.output(data)
             self._on_output(data)
 
     def _state_seen(self, state: ConnectionState) -> None:

@@ -9,16 +9,31 @@ from pathlib import Path
 
 from ssm_tui.app_core.demo import DemoFleet
 from ssm_tui.app_core.fleet_source import DiscoverySource, Scope
-from ssm_tui.cli.errors import run_guarded
+from ssm_tui.app_core.workspace_file import Workspace, WorkspaceError, load, workspace_dir
+from ssm_tui.cli.errors import print_error, run_guarded
 from ssm_tui.config import Config, load_config, log_path
+
+#: Exit status for a ``--workspace`` that cannot be opened (as argparse's usage errors).
+EXIT_USAGE = 2
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the app until the user quits; 0 on a normal quit, 1 with one stderr line on failure."""
-    return run_guarded(lambda: _run(args))
+    """Run the app until the user quits; 0 on a normal quit, 1 with one stderr line on failure.
+
+    ``--workspace NAME`` that names no workspace, or a malformed one, is one stderr line and
+    exit status 2, before the app starts.
+    """
+    workspace = None
+    if getattr(args, "workspace", None) is not None:
+        try:
+            workspace = load(args.workspace, workspace_dir())
+        except WorkspaceError as error:
+            print_error(str(error))
+            return EXIT_USAGE
+    return run_guarded(lambda: _run(args, workspace))
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, workspace: Workspace | None = None) -> int:
     config = load_config()
     configure_logging(log_path())
     # Imported here: `ssm-tui --help` and the other subcommands never pay for Textual.
@@ -30,10 +45,10 @@ def _run(args: argparse.Namespace) -> int:
                 profiles=tuple(args.profile or demo.profiles),
                 regions=tuple(args.region or demo.regions),
             )
-            SsmTuiApp(demo.source(scope), config=config).run()
+            SsmTuiApp(demo.source(scope), config=config, workspace=workspace).run()
         return 0
     scope = default_scope(args.profile, args.region, config)
-    SsmTuiApp(DiscoverySource(scope), config=config).run()
+    SsmTuiApp(DiscoverySource(scope), config=config, workspace=workspace).run()
     return 0
 
 

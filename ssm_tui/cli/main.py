@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run the app against an embedded local fleet (no AWS account needed)",
     )
+    parser.add_argument(
+        "--workspace",
+        metavar="NAME",
+        help="open the tabs and forwards saved as workspace NAME (palette: Save workspace as…)",
+    )
     _add_aws_options(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 

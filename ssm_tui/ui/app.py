@@ -12,6 +12,7 @@ from textual.widget import Widget
 
 from ssm_tui.app_core.fleet_source import FleetSource
 from ssm_tui.app_core.session_services import ApiFactory, SessionServices
+from ssm_tui.app_core.workspace_file import Workspace
 from ssm_tui.config import Config
 from ssm_tui.ui.commands import WorkspaceCommands
 from ssm_tui.ui.dialogs import ConfirmScreen
@@ -46,16 +47,19 @@ class SsmTuiApp(App[None]):
         *,
         config: Config | None = None,
         api_factory: ApiFactory | None = None,
+        workspace: Workspace | None = None,
     ) -> None:
         super().__init__()
         self.source = source
+        self.restore = workspace
+        """The saved workspace to open once the fleet is listed (``--workspace``)."""
         self.config = config or Config()
         self.services = SessionServices(self.config, api_factory=api_factory)
         self.theme = self.config.theme
         self.set_keymap(dict(self.config.keys))
 
     def get_default_screen(self) -> WorkspaceScreen:
-        return WorkspaceScreen(self.source, self.services)
+        return WorkspaceScreen(self.source, self.services, workspace=self.restore)
 
     def on_workspace_screen_live_sessions_changed(
         self, event: WorkspaceScreen.LiveSessionsChanged

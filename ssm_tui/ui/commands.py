@@ -79,6 +79,23 @@ class WorkspaceCommands(Provider):
                     "Start a new session in the ended tab",
                     tab.connect,
                 )
+        for tab in screen.query(SessionTab):
+            if tab.display:
+                yield (
+                    f"{'Stop recording' if tab.recording else 'Record'} {tab.node.label}",
+                    "Record the shell tab as asciicast v2 and a text log (ctrl+f7)",
+                    tab.toggle_recording,
+                )
+        yield (
+            "Save workspace as…",
+            "Save the open tabs and forwards under a name",
+            partial(run, "save_workspace"),
+        )
+        yield (
+            "Open workspace…",
+            "Reopen the tabs and forwards of a saved workspace",
+            partial(run, "open_workspace"),
+        )
         yield ("Next tab", "Show the tab to the right", partial(run, "next_tab"))
         yield ("Previous tab", "Show the tab to the left", partial(run, "previous_tab"))
         yield ("Close tab", "Close the active session tab", partial(run, "close_tab"))

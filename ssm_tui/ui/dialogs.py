@@ -50,7 +50,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 class TitleScreen(ModalScreen[str | None]):
-    """Ask for a tab title; dismisses with the new title, or None when cancelled.
+    """Ask for a tab title (or another name: ``prompt``); dismisses with it, None when cancelled.
 
     | Key(s) | Description |
     | :- | :- |
@@ -60,13 +60,14 @@ class TitleScreen(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, *, prompt: str = "Rename tab") -> None:
         super().__init__()
         self.current = title
+        self.prompt = prompt
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Rename tab", classes="question")
+            yield Label(self.prompt, classes="question")
             yield Input(self.current, select_on_focus=True)
 
     @on(Input.Submitted)

@@ -30,7 +30,7 @@ def cells(row: ForwardRow) -> tuple[str | Text, ...]:
         row.target,
         f"{row.local} → {row.remote}",
         row.mode,
-        Text(row.state, style=_STATE_STYLES.get(row.state, "")),
+        Text(row.state, style=_STATE_STYLES.get(row.state.split(":")[0], "")),  # "failed: why"
         str(row.connections),
         f"{human_bytes(row.bytes_in)} / {human_bytes(row.bytes_out)}",
     )

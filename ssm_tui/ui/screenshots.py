@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from textual.app import App
@@ -12,6 +15,8 @@ from textual.pilot import Pilot
 
 from ssm_tui.app_core.demo import DemoFleet
 from ssm_tui.app_core.fleet_source import FleetSource
+from ssm_tui.app_core.workspace_file import SavedForward, SavedTab, Workspace
+from ssm_tui.aws.nodes import ManagedNode
 from ssm_tui.ui.app import SsmTuiApp
 from ssm_tui.ui.fanout_tab import FanOutTab
 from ssm_tui.ui.session_tab import SessionTab
@@ -59,7 +64,61 @@ async def take(directory: Path, source: FleetSource) -> list[Path]:
 
         await _fan_out(pilot)
         save("fanout.svg")
+    saved += await take_workspace(directory, source)
     return saved
+
+
+async def take_workspace(directory: Path, source: FleetSource) -> list[Path]:
+    """A restored workspace: a recording tab, an ended tab, a forward on a busy port."""
+    app = SsmTuiApp(source)
+    saved: list[Path] = []
+    state = os.environ.get("XDG_STATE_HOME")
+    with tempfile.TemporaryDirectory() as scratch, socket.socket() as busy:
+        os.environ["XDG_STATE_HOME"] = scratch  # the recording is not kept
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            nodes = {node.name: node for node in app.workspace.browser.snapshot.nodes}
+            app.workspace.restore_workspace(_on_call(nodes, busy.getsockname()[1]))
+            await _until(pilot, lambda: len(app.workspace.forwarder.rows()) == 2)
+            await pilot.press("alt+2")
+            await _until(pilot, lambda: "ssm-user@web-1" in _screen(app))
+            await pilot.press("ctrl+f7", *"uptime; df -h / | tail -n 1", "enter")
+            await _until(pilot, lambda: _screen(app).count("ssm-user@web-1") >= 2)
+            await pilot.press("alt+4")
+            await pilot.pause(1.2)  # one refresh of the panel's counters
+            saved.append(Path(app.save_screenshot("workspace.svg", str(directory))))
+            await pilot.press("alt+2")
+            await pilot.pause()
+            saved.append(Path(app.save_screenshot("recording.svg", str(directory))))
+        if state is None:
+            del os.environ["XDG_STATE_HOME"]
+        else:
+            os.environ["XDG_STATE_HOME"] = state
+    return saved
+
+
+def _on_call(nodes: Mapping[str, ManagedNode], busy_port: int) -> Workspace:
+    """Three tabs (one on an offline node) and two forwards (one on ``busy_port``)."""
+
+    def tab(name: str, title: str = "") -> SavedTab:
+        node = nodes[name]
+        return SavedTab(pair=node.pair, instance_id=node.instance_id, name=name, title=title)
+
+    def forward(name: str, port: int, local: int = 0) -> SavedForward:
+        node = nodes[name]
+        return SavedForward(
+            pair=node.pair, instance_id=node.instance_id, name=name, remote_port=port,
+            local_port=local,
+        )  # fmt: skip
+
+    return Workspace(
+        name="on-call",
+        tabs=(tab("web-1", "web front"), tab("db-primary"), tab("worker-3")),
+        forwards=(forward("web-1", 80), forward("db-primary", 5432, busy_port)),
+    )
 
 
 async def _open_shell(pilot: Pilot[None], name: str) -> None:

@@ -13,11 +13,13 @@ from textual.message import Message
 
 from ssm_tui.app_core.node_shell import NodeShell, one_line
 from ssm_tui.app_core.session_services import SessionServices
+from ssm_tui.app_core.tab_recording import TabRecording
 from ssm_tui.aws.nodes import ManagedNode
 from ssm_tui.sessions import ConnectionState, Phase
 from ssm_tui.sessions.base import SessionEnd
 from ssm_tui.sessions.shell import ShellSession
 from ssm_tui.terminal.scheduler import ParseQueue
+from ssm_tui.ui.tab_recording_switch import REC_MARK, RECORDING_FLUSH, RecordingSwitch
 from ssm_tui.ui.terminal_view import TerminalView
 
 _TITLE_WIDTH = 24
@@ -80,7 +82,7 @@ def priority_keys(node: DOMNode) -> frozenset[str]:
     return frozenset(keys)
 
 
-class SessionTab(Vertical):
+class SessionTab(RecordingSwitch, Vertical):
     """A shell on ``node``: keys go to its session, output to its screen, state to its title.
 
     The screen and scrollback outlive the session: when it ends (``exit``, a failure), a
@@ -107,7 +109,15 @@ class SessionTab(Vertical):
             self.title = tab.title
             """The title when the change happened (the tab may have moved on since)."""
 
-    def __init__(self, node: ManagedNode, services: SessionServices) -> None:
+    def __init__(
+        self,
+        node: ManagedNode,
+        services: SessionServices,
+        *,
+        document: str = "",
+        title: str = "",
+        ended: str = "",
+    ) -> None:
         super().__init__()
         self.node = node
         self.services = services
@@ -118,8 +128,16 @@ class SessionTab(Vertical):
             on_output=self._output,
             on_end=self._ended,
             on_change=self._changed,
+            document=document,
+            recording=TabRecording(
+                node.label, self.view.terminal, record_input=services.config.record_input
+            ),
         )
-        self.custom_title = ""
+        self.ended_reason = ended
+        """Set when the tab opens ended (a restored node that is gone or offline): why."""
+        self._announced: object = None
+        self._held_line = b""
+        self.custom_title = title
         self.remote_title = ""
         # The view tells the scheduler when it is on screen or typed into, and leaves it
         # when unmounted.
@@ -129,6 +147,12 @@ class SessionTab(Vertical):
         yield self.view
 
     def on_mount(self) -> None:
+        self.set_interval(RECORDING_FLUSH, self._flush_recording, name="recording-flush")
+        if self.ended_reason:
+            self.shell.fail(self.ended_reason)
+            return
+        if self.services.config.record:
+            self.shell.start_recording()  # starts with the session: named by its id
         self.connect()
 
     def on_unmount(self) -> None:
@@ -140,7 +164,8 @@ class SessionTab(Vertical):
     def title(self) -> str:
         """Name (or id, or the title the shell set, or the user's) and state, for the tab."""
         name = self.custom_title or self.remote_title or self.node.label
-        return f"{shorten(name, _TITLE_WIDTH)} · {state_label(self.shell.state, self.shell.end)}"
+        title = f"{shorten(name, _TITLE_WIDTH)} · {state_label(self.shell.state, self.shell.end)}"
+        return f"{REC_MARK} {title}" if self.shell.recording_on else title
 
     @property
     def session(self) -> ShellSession | None:
@@ -178,7 +203,13 @@ class SessionTab(Vertical):
 
     def close(self) -> None:
         """Terminate the session (in the background); the tab is going away."""
+        self.stop_recording()
         self.shell.close()
+
+    @property
+    def document(self) -> str:
+        """The session document the tab opens (empty: the account's default shell)."""
+        return self.shell.document
 
     # -- session events -------------------------------------------------------------------
 
@@ -199,6 +230,7 @@ class SessionTab(Vertical):
         self.services.parser.receive(self._queue, data)
 
     def _changed(self) -> None:
+        self._announce_recording()
         self.post_message(self.Changed(self))
 
     def _ended(self, end: SessionEnd) -> None:
@@ -206,7 +238,25 @@ class SessionTab(Vertical):
         hint = f"[session ended: {code}{end.reason} — press enter to reconnect]"
         # Written into the terminal itself (after any output still queued): it stays in
         # the scrollback as a record of where one session ended and the next began.
-        self.services.parser.receive(self._queue, f"\r\n\x1b[7m{hint}\x1b[0m\r\n".encode())
+        self._held_line += f"\r\n\x1b[7m{hint}\x1b[0m\r\n".encode()
+        self._write_held_line()
+
+    def _write_held_line(self) -> None:
+        # A tab that was never laid out (it opened ended, in the background) writes the
+        # line once its terminal has the view's width, so it wraps where the user sees it.
+        size = self.view.size
+        if not self._held_line or (size.width, size.height) != (
+            self.view.terminal.columns,
+            self.view.terminal.lines,
+        ):
+            return
+        line, self._held_line = self._held_line, b""
+        self.services.parser.receive(self._queue, line)
+        if self.shell.recording is not None:
+            self.shell.recording.output(line)  # the recording shows it too
+
+    def on_show(self) -> None:
+        self.call_after_refresh(self._write_held_line)
 
     # -- view events ----------------------------------------------------------------------
 
@@ -220,6 +270,7 @@ class SessionTab(Vertical):
     def _resized(self, event: TerminalView.Resized) -> None:
         event.stop()
         self.shell.resize(event.columns, event.rows)
+        self._write_held_line()
 
     @on(TerminalView.TitleChanged)
     def _title_changed(self, event: TerminalView.TitleChanged) -> None:

@@ -18,8 +18,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, TabPane
 
 from ssm_tui.app_core.fleet_source import FleetSource, Scope, ScopedFleetSource
-from ssm_tui.app_core.forwards import Forwards
+from ssm_tui.app_core.forwards import Forwards, ForwardSpec
 from ssm_tui.app_core.session_services import SessionServices
+from ssm_tui.app_core.workspace_file import Workspace
+from ssm_tui.app_core.workspace_restore import OpenTab, restore
 from ssm_tui.aws.nodes import ManagedNode
 from ssm_tui.ui.dialogs import ConfirmScreen, TitleScreen
 from ssm_tui.ui.fanout_dialog import CommandScreen
@@ -30,6 +32,7 @@ from ssm_tui.ui.forwards_panel import ForwardsPanel
 from ssm_tui.ui.region_picker import RegionPicker
 from ssm_tui.ui.session_tab import SessionTab
 from ssm_tui.ui.session_tabs import FLEET_TAB, SessionTabs
+from ssm_tui.ui.workspace_dialogs import choose_and_open, save_as
 
 #: Seconds between refreshes of the forwarding panel's counters.
 FORWARD_REFRESH = 1.0
@@ -45,6 +48,7 @@ class WorkspaceScreen(Screen[None]):
     | ctrl+f2 | Rename the active tab (also inside a shell). |
     | ctrl+f3 | Reopen the last closed tab (also inside a shell). |
     | ctrl+f4 | Close the active session tab (also inside a shell). |
+    | ctrl+f7 | Start or stop recording the active shell tab (also inside a shell). |
     | F | Show or hide the forwarding panel. |
     | p | Choose profiles and regions. |
     """
@@ -93,17 +97,29 @@ class WorkspaceScreen(Screen[None]):
             id="ssm-tui.reopen-tab",
         ),
         Binding("ctrl+f4", "close_tab", "Close tab", priority=True, id="ssm-tui.close-tab"),
+        Binding(
+            "ctrl+f7",
+            "toggle_recording",
+            "Record",
+            show=False,
+            priority=True,
+            id="ssm-tui.record-tab",
+        ),
         Binding("F", "toggle_forwards", "Forwards", id="ssm-tui.toggle-forwards"),
         Binding("p", "pick_scope", "Profiles and regions", show=False, id="ssm-tui.pick-scope"),
     ]
 
-    def __init__(self, source: FleetSource, services: SessionServices) -> None:
+    def __init__(
+        self, source: FleetSource, services: SessionServices, *, workspace: Workspace | None = None
+    ) -> None:
         super().__init__()
         self._source = source
         self.services = services
         self.forwarder = Forwards(services, self._forwards_changed)
         self._live = 0
         self._last_command = ""
+        self._restoring = workspace  # opened once the fleet is listed
+        self._listed = False
 
     class LiveSessionsChanged(Message):
         """Shells and forwards still open: ``count`` (the app shows and asks on quit)."""
@@ -157,9 +173,15 @@ class WorkspaceScreen(Screen[None]):
     def _open_shell(self, event: FleetBrowser.OpenShell) -> None:
         self.open_shell(event.node)
 
-    def open_shell(self, node: ManagedNode) -> str | None:
-        """Open a tab with a shell on ``node``; None (and a notification) when it is offline."""
-        if node.ping_status and not node.online:
+    def open_shell(
+        self, node: ManagedNode, *, document: str = "", title: str = "", ended: str = ""
+    ) -> str | None:
+        """Open a tab with a shell on ``node``; None (and a notification) when it is offline.
+
+        ``document`` and ``title`` are the tab's session document and title; with
+        ``ended``, the tab opens ended, saying why, and enter tries to connect.
+        """
+        if node.ping_status and not node.online and not ended:
             self.notify(
                 f"{node.label} is offline (ping status {node.ping_status}).",
                 title="Cannot open a shell",
@@ -168,8 +190,12 @@ class WorkspaceScreen(Screen[None]):
             )
             return None
         services = self.services
-        tab = SessionTab(node, services)
-        return self.tabs.open_tab(tab.title, tab, reopen=lambda: SessionTab(node, services))
+        tab = SessionTab(node, services, document=document, title=title, ended=ended)
+        return self.tabs.open_tab(
+            tab.title,
+            tab,
+            reopen=lambda: SessionTab(node, services, document=document, title=title),
+        )
 
     def session_tab(self, pane_id: str | None = None) -> SessionTab | None:
         """The shell in tab ``pane_id`` (default: the active tab), if it holds one."""
@@ -247,6 +273,18 @@ class WorkspaceScreen(Screen[None]):
         self._refresh_forwards()
         self._count_live()
 
+    async def start_forward(self, spec: ForwardSpec) -> str:
+        """Start a forward (as the New Forward dialog does) and show the panel; its row key."""
+        key = await self.forwarder.start(spec)
+        self.forwards.display = True
+        return key
+
+    def hold_forward(self, spec: ForwardSpec, reason: str) -> str:
+        """Show a forward that could not start as a row saying ``reason``; its row key."""
+        key = self.forwarder.hold(spec, reason)
+        self.forwards.display = True
+        return key
+
     def _refresh_forwards(self) -> None:
         for panel in self.query(ForwardsPanel):  # none once the app is closing
             panel.set_rows(self.forwarder.rows())
@@ -265,6 +303,42 @@ class WorkspaceScreen(Screen[None]):
             await self.forwarder.restart(key)
         except Exception as error:  # ForwardError, AwsError: say why, keep going
             self.notify(str(error), title="Cannot restart", severity="error", markup=False)
+
+    # -- workspaces -----------------------------------------------------------------------
+
+    def open_tabs(self) -> list[OpenTab]:
+        """The shell tabs as a workspace saves them, left to right."""
+        tabs = (self.session_tab(pane_id) for pane_id in self.tabs.pane_ids)
+        return [
+            OpenTab(node=tab.node, document=tab.document, title=tab.custom_title)
+            for tab in tabs
+            if tab is not None
+        ]
+
+    def restore_workspace(self, workspace: Workspace) -> None:
+        """Open ``workspace``'s tabs and forwards (once the fleet is listed, to check them)."""
+        if self._listed:
+            self._restore(workspace)
+        else:
+            self._restoring = workspace
+
+    @on(FleetBrowser.Loaded)
+    def _fleet_listed(self) -> None:
+        self._listed = True
+        workspace, self._restoring = self._restoring, None
+        if workspace is not None:
+            self._restore(workspace)
+
+    @work(group="workspace-restore")
+    async def _restore(self, workspace: Workspace) -> None:
+        report = await restore(workspace, self.browser.snapshot, self)
+        self.notify(report.summary, title=f"Workspace {workspace.name}", markup=False)
+
+    def action_save_workspace(self) -> None:
+        save_as(self)
+
+    def action_open_workspace(self) -> None:
+        choose_and_open(self)
 
     # -- actions --------------------------------------------------------------------------
 
@@ -302,6 +376,10 @@ class WorkspaceScreen(Screen[None]):
 
     def action_reopen_tab(self) -> None:
         self.tabs.reopen_tab()
+
+    def action_toggle_recording(self) -> None:
+        if (tab := self.session_tab()) is not None:
+            tab.toggle_recording()
 
     def action_rename_tab(self) -> None:
         tabs = self.tabs
@@ -346,6 +424,8 @@ class WorkspaceScreen(Screen[None]):
         tabs = self.query(SessionTabs)
         if action in {"close_tab", "rename_tab"}:
             return bool(tabs) and tabs.first().active not in ("", FLEET_TAB)
+        if action == "toggle_recording":
+            return bool(tabs) and self.session_tab() is not None
         if action == "reopen_tab":
             return bool(tabs) and tabs.first().can_reopen
         return True

@@ -20,8 +20,9 @@ SIZE = (120, 36)
 class LiveApp(SsmTuiApp):
     """The real app on the demo fleet; remembers every tab title it was told about."""
 
-    def __init__(self) -> None:
-        super().__init__(DiscoverySource(SCOPE, known_profiles=("prod",)))
+    def __init__(self, **options: Any) -> None:
+        """``options``: SsmTuiApp's keywords (``config``, ``api_factory``, ``workspace``)."""
+        super().__init__(DiscoverySource(SCOPE, known_profiles=("prod",)), **options)
         self.titles: list[str] = []
 
     def on_session_tab_changed(self, event: SessionTab.Changed) -> None:
