@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from functools import partial
 
 import pytest
 
@@ -141,12 +142,9 @@ async def test_a_member_that_never_acknowledges_queues_up_to_the_limit_then_drop
     stuck_session = stuck.shell.session
     assert stuck_session is not None
     lines = [f"echo line-{n}-$(({n}*11))\r".encode() for n in range(1, 6)]
-    for line in lines:
-        before = len(fine.output)
+    for n, line in enumerate(lines, start=1):
         fine.type(group, line)
-        await eventually(lambda before=before: len(fine.output) > before)
-    for n in range(1, 6):
-        await eventually(lambda n=n: fine.shows(f"line-{n}-{n * 11}"))
+        await eventually(partial(fine.shows, f"line-{n}-{n * 11}"))
     status = group.status(stuck.shell)
     assert not stuck_session.writable
     assert 0 < status.queued <= 40
@@ -174,7 +172,7 @@ async def test_a_slow_member_gets_its_queued_bytes_in_order_once_it_catches_up(
         fast.type(group, f"echo slow-{n}-$(({n}*7))\r".encode())
     assert group.status(slow.shell).queued > 0  # the first line filled its small window
     for n in range(1, 4):
-        await eventually(lambda n=n: slow.shows(f"slow-{n}-{n * 7}"))
+        await eventually(partial(slow.shows, f"slow-{n}-{n * 7}"))
         assert fast.shows(f"slow-{n}-{n * 7}")
     await eventually(lambda: not group.status(slow.shell).lagging)
     assert slow.output.index(b"slow-1-7") < slow.output.index(b"slow-2-14")
