@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Vertical
 from textual.dom import DOMNode
 from textual.message import Message
+from textual.widgets import Static
 
+from ssm_tui.app_core.broadcast import BroadcastGroup, MemberStatus
 from ssm_tui.app_core.node_shell import NodeShell, one_line
 from ssm_tui.app_core.session_services import SessionServices
 from ssm_tui.aws.nodes import ManagedNode
@@ -23,6 +25,8 @@ from ssm_tui.ui.terminal_view import TerminalView
 _TITLE_WIDTH = 24
 _REASON_WIDTH = 28
 _RECONNECT_KEYS = (b"\r", b"r")
+#: Shown before the title of a tab marked for broadcast input.
+BROADCAST_MARK = "⇶ "
 
 
 def shorten(text: str, width: int) -> str:
@@ -45,6 +49,16 @@ def state_label(state: ConnectionState, end: SessionEnd | None = None) -> str:
     return "live"
 
 
+def broadcast_badge(members: int, status: MemberStatus) -> str:
+    """The line over a member's screen: ``⇶ broadcasting to 3 tabs`` and how it keeps up."""
+    text = f"⇶ broadcasting to {members} tab{'s' if members != 1 else ''}"
+    if status.queued:
+        text += f" · this tab is lagging: {status.queued} bytes waiting"
+    elif status.dropped:
+        text += f" · this tab is lagging: missed {status.dropped} bytes"
+    return text
+
+
 class ShellView(TerminalView):
     """A TerminalView that leaves the app's priority keys (tab keys) to the app.
 
@@ -54,11 +68,34 @@ class ShellView(TerminalView):
     """
 
     _priority: frozenset[str] | None = None
+    _typing = False
+
+    class Typed(TerminalView.Input):
+        """``Input`` the user typed or pasted (not a mouse report, not a reply to a query)."""
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
         if self._priority is None:
             self._priority = priority_keys(self)
         return key not in self._priority and super().check_consume_key(key, character)
+
+    async def on_key(self, event: events.Key) -> None:
+        self._typing = True
+        try:
+            await super().on_key(event)
+        finally:
+            self._typing = False
+
+    def on_paste(self, event: events.Paste) -> None:
+        self._typing = True
+        try:
+            super().on_paste(event)
+        finally:
+            self._typing = False
+
+    def _send(self, data: bytes) -> None:
+        # Keys and pastes are what a broadcast repeats; mouse reports and the terminal's
+        # replies to queries belong to this screen alone.
+        self.post_message(self.Typed(self, data) if self._typing else self.Input(self, data))
 
 
 def priority_keys(node: DOMNode) -> frozenset[str]:
@@ -107,10 +144,18 @@ class SessionTab(Vertical):
             self.title = tab.title
             """The title when the change happened (the tab may have moved on since)."""
 
-    def __init__(self, node: ManagedNode, services: SessionServices) -> None:
+    def __init__(
+        self,
+        node: ManagedNode,
+        services: SessionServices,
+        *,
+        broadcast: BroadcastGroup | None = None,
+    ) -> None:
         super().__init__()
         self.node = node
         self.services = services
+        self.broadcast = broadcast
+        """The group this tab can be marked in: what is typed here then goes to every member."""
         self.view: TerminalView = ShellView(services.terminal())
         self.shell = NodeShell(
             node,
@@ -126,6 +171,7 @@ class SessionTab(Vertical):
         self._queue = self.view.attach(services.parser)
 
     def compose(self) -> ComposeResult:
+        yield Static(classes="broadcast-badge")
         yield self.view
 
     def on_mount(self) -> None:
@@ -140,7 +186,14 @@ class SessionTab(Vertical):
     def title(self) -> str:
         """Name (or id, or the title the shell set, or the user's) and state, for the tab."""
         name = self.custom_title or self.remote_title or self.node.label
-        return f"{shorten(name, _TITLE_WIDTH)} · {state_label(self.shell.state, self.shell.end)}"
+        mark = BROADCAST_MARK if self.marked else ""
+        state = state_label(self.shell.state, self.shell.end)
+        return f"{mark}{shorten(name, _TITLE_WIDTH)} · {state}"
+
+    @property
+    def marked(self) -> bool:
+        """Whether the tab is marked for broadcast input."""
+        return self.broadcast is not None and self.shell in self.broadcast
 
     @property
     def session(self) -> ShellSession | None:
@@ -177,6 +230,17 @@ class SessionTab(Vertical):
     def close(self) -> None:
         """Terminate the session (in the background); the tab is going away."""
         self.shell.close()
+        if self.broadcast is not None:
+            self.broadcast.discard(self.shell)
+
+    def broadcast_changed(self) -> None:
+        """Show the group's state: the mark in the title, the badge over the screen."""
+        badge = self.query_one(".broadcast-badge", Static)
+        group = self.broadcast
+        badge.display = group is not None and group.enabled and self.marked
+        if group is not None and badge.display:
+            badge.update(broadcast_badge(len(group), group.status(self.shell)))
+        self.post_message(self.Changed(self))
 
     # -- session events -------------------------------------------------------------------
 
@@ -211,7 +275,10 @@ class SessionTab(Vertical):
     @on(TerminalView.Input)
     def _input(self, event: TerminalView.Input) -> None:
         event.stop()
-        if not self.shell.send(event.data) and event.data in _RECONNECT_KEYS:
+        sent = self.shell.send(event.data)
+        if sent and isinstance(event, ShellView.Typed) and self.broadcast is not None:
+            self.broadcast.send(event.data, origin=self.shell)
+        if not sent and event.data in _RECONNECT_KEYS:
             self.connect()
 
     @on(TerminalView.Resized)

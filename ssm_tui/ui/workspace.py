@@ -7,6 +7,7 @@ are chosen from keys shell programs do not use (see ``keys.md``).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on, work
@@ -15,8 +16,9 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, TabPane
+from textual.widgets import DataTable, Footer, Header, Static, TabPane
 
+from ssm_tui.app_core.broadcast import BroadcastGroup, confirm_reasons
 from ssm_tui.app_core.fleet_source import FleetSource, Scope, ScopedFleetSource
 from ssm_tui.app_core.forwards import Forwards
 from ssm_tui.app_core.session_services import SessionServices
@@ -43,6 +45,8 @@ class WorkspaceScreen(Screen[None]):
     | ctrl+f2 | Rename the active tab (also inside a shell). |
     | ctrl+f3 | Reopen the last closed tab (also inside a shell). |
     | ctrl+f4 | Close the active session tab (also inside a shell). |
+    | ctrl+f5 | Mark or unmark the active shell tab for broadcast input (also inside a shell). |
+    | ctrl+f6 | Broadcast on or off: keys typed in a marked tab go to every marked tab. |
     | F | Show or hide the forwarding panel. |
     | p | Choose profiles and regions. |
     """
@@ -91,6 +95,15 @@ class WorkspaceScreen(Screen[None]):
             id="ssm-tui.reopen-tab",
         ),
         Binding("ctrl+f4", "close_tab", "Close tab", priority=True, id="ssm-tui.close-tab"),
+        Binding(
+            "ctrl+f5",
+            "mark_tab",
+            "Mark tab for broadcast",
+            show=False,
+            priority=True,
+            id="ssm-tui.mark-tab",
+        ),
+        Binding("ctrl+f6", "toggle_broadcast", "Broadcast", priority=True, id="ssm-tui.broadcast"),
         Binding("F", "toggle_forwards", "Forwards", id="ssm-tui.toggle-forwards"),
         Binding("p", "pick_scope", "Profiles and regions", show=False, id="ssm-tui.pick-scope"),
     ]
@@ -100,6 +113,7 @@ class WorkspaceScreen(Screen[None]):
         self._source = source
         self.services = services
         self.forwarder = Forwards(services, self._forwards_changed)
+        self.broadcast = BroadcastGroup(self._broadcast_changed)
         self._live = 0
 
     class LiveSessionsChanged(Message):
@@ -114,10 +128,12 @@ class WorkspaceScreen(Screen[None]):
         with SessionTabs(id="tabs"), TabPane("Fleet", id=FLEET_TAB):
             yield FleetBrowser(self._source, id="browser")
         yield ForwardsPanel(id="forwards")
+        yield Static(id="broadcast-status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(ForwardsPanel).display = False
+        self.query_one("#broadcast-status").display = False
         self._show_scope()
         self.query_one("#browser NodeTable").focus()
         # List after the first frame is on screen: startup never waits for AWS.
@@ -126,6 +142,7 @@ class WorkspaceScreen(Screen[None]):
         self.set_interval(FORWARD_REFRESH, self._refresh_forwards, name="forward-counters")
 
     def on_unmount(self) -> None:
+        self.broadcast.close()
         self.services.stop_parser()
 
     @property
@@ -164,9 +181,11 @@ class WorkspaceScreen(Screen[None]):
                 markup=False,
             )
             return None
-        services = self.services
-        tab = SessionTab(node, services)
-        return self.tabs.open_tab(tab.title, tab, reopen=lambda: SessionTab(node, services))
+        services, group = self.services, self.broadcast
+        tab = SessionTab(node, services, broadcast=group)
+        return self.tabs.open_tab(
+            tab.title, tab, reopen=lambda: SessionTab(node, services, broadcast=group)
+        )
 
     def session_tab(self, pane_id: str | None = None) -> SessionTab | None:
         """The shell in tab ``pane_id`` (default: the active tab), if it holds one."""
@@ -192,6 +211,59 @@ class WorkspaceScreen(Screen[None]):
         if count != self._live:
             self._live = count
             self.post_message(self.LiveSessionsChanged(count))
+
+    # -- broadcast input ----------------------------------------------------------------------
+
+    def action_mark_tab(self) -> None:
+        tab = self.session_tab()
+        if tab is None:
+            return
+        group = self.broadcast
+        if tab.shell in group or not group.enabled:
+            group.toggle(tab.shell)
+            return
+        shell = tab.shell
+        self._confirmed(f"Add {tab.node.label} to the broadcast?", [tab], lambda: group.add(shell))
+
+    def action_toggle_broadcast(self) -> None:
+        group = self.broadcast
+        if group.enabled:
+            group.disable()
+            return
+        if len(group) < 2:
+            self.notify("Mark at least two shell tabs first.", title="Broadcast", markup=False)
+            return
+        tabs = [tab for tab in self.query(SessionTab) if tab.shell in group]
+        self._confirmed(f"Broadcast keys to {len(group)} tabs?", tabs, group.enable)
+
+    def _confirmed(self, question: str, tabs: list[SessionTab], then: Callable[[], None]) -> None:
+        """Run ``then``; ask first when a tab's node is tagged as production (config)."""
+        rules = self.services.config.broadcast_confirm_tags
+        reasons = confirm_reasons((tab.node for tab in tabs), rules)
+        if not reasons:
+            then()
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        listed = ", ".join(reasons)
+        self.app.push_screen(
+            ConfirmScreen(f"{question} Production: {listed}.", yes="Broadcast", no="Cancel"),
+            answer,
+        )
+
+    def _broadcast_changed(self) -> None:
+        group = self.broadcast
+        for status in self.query("#broadcast-status").results(Static):
+            status.display = len(group) > 0
+            status.update(broadcast_status(group))
+            status.set_class(group.enabled, "-on")
+        for tab in self.query(SessionTab):
+            if not tab.closed:
+                tab.broadcast_changed()
+        self.refresh_bindings()
 
     # -- forwards ---------------------------------------------------------------------------
 
@@ -313,4 +385,19 @@ class WorkspaceScreen(Screen[None]):
             return bool(tabs) and tabs.first().active not in ("", FLEET_TAB)
         if action == "reopen_tab":
             return bool(tabs) and tabs.first().can_reopen
+        if action == "mark_tab":
+            return bool(tabs) and self.session_tab(tabs.first().active or FLEET_TAB) is not None
+        if action == "toggle_broadcast":
+            return len(self.broadcast) > 0
         return True
+
+
+def broadcast_status(group: BroadcastGroup) -> str:
+    """The status line: ``⇶ broadcasting to 2 tabs: web-1, web-2`` (or marked, not yet on)."""
+    names = ", ".join(shell.node.label for shell in group.members)
+    count = f"{len(group)} tab{'s' if len(group) != 1 else ''}"
+    if not group.enabled:
+        return f"{count} marked for broadcast: {names}"
+    lagging = [shell.node.label for shell in group.members if group.status(shell).lagging]
+    behind = f" · lagging: {', '.join(lagging)}" if lagging else ""
+    return f"⇶ broadcasting to {count}: {names}{behind}"
