@@ -79,6 +79,7 @@ class ShellView(TerminalView):
         return key not in self._priority and super().check_consume_key(key, character)
 
     async def on_key(self, event: events.Key) -> None:
+        event.prevent_default()  # Textual would call TerminalView.on_key again after this
         self._typing = True
         try:
             await super().on_key(event)
@@ -86,6 +87,7 @@ class ShellView(TerminalView):
             self._typing = False
 
     def on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # Textual would call TerminalView.on_paste again after this
         self._typing = True
         try:
             super().on_paste(event)
@@ -235,11 +237,12 @@ class SessionTab(Vertical):
 
     def broadcast_changed(self) -> None:
         """Show the group's state: the mark in the title, the badge over the screen."""
-        badge = self.query_one(".broadcast-badge", Static)
         group = self.broadcast
-        badge.display = group is not None and group.enabled and self.marked
-        if group is not None and badge.display:
-            badge.update(broadcast_badge(len(group), group.status(self.shell)))
+        shown = group is not None and group.enabled and self.marked
+        for badge in self.query(".broadcast-badge").results(Static):  # none once unmounting
+            badge.display = shown
+            if group is not None and shown:
+                badge.update(broadcast_badge(len(group), group.status(self.shell)))
         self.post_message(self.Changed(self))
 
     # -- session events -------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from ssm_tui.app_core.fleet_source import DiscoverySource, Scope
+from ssm_tui.config import Config
 from ssm_tui.ui.app import SsmTuiApp
 from ssm_tui.ui.session_tab import SessionTab
 from tests.ui.hosts import settle
@@ -20,8 +21,8 @@ SIZE = (120, 36)
 class LiveApp(SsmTuiApp):
     """The real app on the demo fleet; remembers every tab title it was told about."""
 
-    def __init__(self) -> None:
-        super().__init__(DiscoverySource(SCOPE, known_profiles=("prod",)))
+    def __init__(self, config: Config | None = None) -> None:
+        super().__init__(DiscoverySource(SCOPE, known_profiles=("prod",)), config=config)
         self.titles: list[str] = []
 
     def on_session_tab_changed(self, event: SessionTab.Changed) -> None:
