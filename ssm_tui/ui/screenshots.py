@@ -13,13 +13,14 @@ from textual.pilot import Pilot
 from ssm_tui.app_core.demo import DemoFleet
 from ssm_tui.app_core.fleet_source import FleetSource
 from ssm_tui.ui.app import SsmTuiApp
+from ssm_tui.ui.dialogs import ConfirmScreen
 from ssm_tui.ui.session_tab import SessionTab
 
 SIZE = (160, 45)
 
 
 async def take(directory: Path, source: FleetSource) -> list[Path]:
-    """Save the browser, shells, forwards, dialog and help screenshots; return their paths."""
+    """Save the browser, shells, forwards, dialog, help and broadcast screenshots; their paths."""
     app = SsmTuiApp(source)
     saved: list[Path] = []
 
@@ -55,6 +56,14 @@ async def take(directory: Path, source: FleetSource) -> list[Path]:
         await pilot.press("escape", "question_mark")
         await pilot.pause()
         save("help.svg")
+
+        await pilot.press("escape", "F", "alt+3", "ctrl+f5", "alt+4", "ctrl+f5", "ctrl+f6")
+        await pilot.pause()
+        if isinstance(app.screen, ConfirmScreen):  # prod nodes: the guard asks first
+            await pilot.press("y")
+        await pilot.press(*'echo "typed once, run in each marked tab: $((6*7))"', "enter")
+        await _until(pilot, lambda: _shown(app, "tab: 42", 2))
+        save("broadcast.svg")
     return saved
 
 
@@ -62,6 +71,12 @@ async def _open_shell(pilot: Pilot[None], name: str) -> None:
     app = pilot.app
     await pilot.press("alt+1", "escape", "slash", *name, "enter", "enter")
     await _until(pilot, lambda: f"ssm-user@{name}" in _screen(app))
+
+
+def _shown(app: App[None], text: str, tabs: int) -> bool:
+    """Whether ``text`` is on the screen of at least ``tabs`` shell tabs."""
+    shown = ["\n".join(tab.view.terminal.display) for tab in app.query(SessionTab)]
+    return sum(text in screen for screen in shown) >= tabs
 
 
 def _screen(app: App[None]) -> str:
