@@ -133,7 +133,6 @@ class WorkspaceScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(ForwardsPanel).display = False
-        self.query_one("#broadcast-status").display = False
         self._show_scope()
         self.query_one("#browser NodeTable").focus()
         # List after the first frame is on screen: startup never waits for AWS.
