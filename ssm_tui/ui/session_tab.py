@@ -12,7 +12,7 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.widgets import Static
 
-from ssm_tui.app_core.broadcast import BroadcastGroup, MemberStatus
+from ssm_tui.app_core.broadcast import BroadcastGroup
 from ssm_tui.app_core.node_shell import NodeShell, one_line
 from ssm_tui.app_core.session_services import SessionServices
 from ssm_tui.aws.nodes import ManagedNode
@@ -20,13 +20,12 @@ from ssm_tui.sessions import ConnectionState, Phase
 from ssm_tui.sessions.base import SessionEnd
 from ssm_tui.sessions.shell import ShellSession
 from ssm_tui.terminal.scheduler import ParseQueue
+from ssm_tui.ui.broadcast_status import BROADCAST_MARK, broadcast_badge
 from ssm_tui.ui.terminal_view import TerminalView
 
 _TITLE_WIDTH = 24
 _REASON_WIDTH = 28
 _RECONNECT_KEYS = (b"\r", b"r")
-#: Shown before the title of a tab marked for broadcast input.
-BROADCAST_MARK = "⇶ "
 
 
 def shorten(text: str, width: int) -> str:
@@ -47,16 +46,6 @@ def state_label(state: ConnectionState, end: SessionEnd | None = None) -> str:
             return "ended"  # the reason of a normal end is only "session ... closed"
         return f"failed: {shorten(state.reason, _REASON_WIDTH)}" if state.reason else "ended"
     return "live"
-
-
-def broadcast_badge(members: int, status: MemberStatus) -> str:
-    """The line over a member's screen: ``⇶ broadcasting to 3 tabs`` and how it keeps up."""
-    text = f"⇶ broadcasting to {members} tab{'s' if members != 1 else ''}"
-    if status.queued:
-        text += f" · this tab is lagging: {status.queued} bytes waiting"
-    elif status.dropped:
-        text += f" · this tab is lagging: missed {status.dropped} bytes"
-    return text
 
 
 class ShellView(TerminalView):

@@ -16,13 +16,14 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, TabPane
+from textual.widgets import DataTable, Footer, Header, TabPane
 
 from ssm_tui.app_core.broadcast import BroadcastGroup, confirm_reasons
 from ssm_tui.app_core.fleet_source import FleetSource, Scope, ScopedFleetSource
 from ssm_tui.app_core.forwards import Forwards
 from ssm_tui.app_core.session_services import SessionServices
 from ssm_tui.aws.nodes import ManagedNode
+from ssm_tui.ui.broadcast_status import BroadcastStatus
 from ssm_tui.ui.dialogs import ConfirmScreen, TitleScreen
 from ssm_tui.ui.fleet_browser import FleetBrowser
 from ssm_tui.ui.forward_dialog import NewForwardScreen
@@ -128,7 +129,7 @@ class WorkspaceScreen(Screen[None]):
         with SessionTabs(id="tabs"), TabPane("Fleet", id=FLEET_TAB):
             yield FleetBrowser(self._source, id="browser")
         yield ForwardsPanel(id="forwards")
-        yield Static(id="broadcast-status")
+        yield BroadcastStatus(id="broadcast-status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -255,10 +256,8 @@ class WorkspaceScreen(Screen[None]):
 
     def _broadcast_changed(self) -> None:
         group = self.broadcast
-        for status in self.query("#broadcast-status").results(Static):
-            status.display = len(group) > 0
-            status.update(broadcast_status(group))
-            status.set_class(group.enabled, "-on")
+        for status in self.query(BroadcastStatus):  # none once the screen is closing
+            status.show(group)
         for tab in self.query(SessionTab):
             if not tab.closed:
                 tab.broadcast_changed()
@@ -389,14 +388,3 @@ class WorkspaceScreen(Screen[None]):
         if action == "toggle_broadcast":
             return len(self.broadcast) > 0
         return True
-
-
-def broadcast_status(group: BroadcastGroup) -> str:
-    """The status line: ``⇶ broadcasting to 2 tabs: web-1, web-2`` (or marked, not yet on)."""
-    names = ", ".join(shell.node.label for shell in group.members)
-    count = f"{len(group)} tab{'s' if len(group) != 1 else ''}"
-    if not group.enabled:
-        return f"{count} marked for broadcast: {names}"
-    lagging = [shell.node.label for shell in group.members if group.status(shell).lagging]
-    behind = f" · lagging: {', '.join(lagging)}" if lagging else ""
-    return f"⇶ broadcasting to {count}: {names}{behind}"
