@@ -113,8 +113,8 @@ class WorkspaceScreen(Screen[None]):
         super().__init__()
         self._source = source
         self.services = services
-        self.forwarder = Forwards(services, self._forwards_changed)
         self.broadcast = BroadcastGroup(self._broadcast_changed)
+        self.forwarder = Forwards(services, self._forwards_changed)
         self._live = 0
 
     class LiveSessionsChanged(Message):
@@ -212,6 +212,46 @@ class WorkspaceScreen(Screen[None]):
             self._live = count
             self.post_message(self.LiveSessionsChanged(count))
 
+    # -- forwards ---------------------------------------------------------------------------
+
+    @on(FleetBrowser.NewForward)
+    def _new_forward(self, event: FleetBrowser.NewForward) -> None:
+        self.new_forward(event.node)
+
+    def new_forward(self, node: ManagedNode) -> None:
+        """Ask what to forward through ``node`` (the dialog starts it)."""
+
+        def started(key: str | None) -> None:
+            if key is not None:
+                self.forwards.display = True
+                self._refresh_forwards()
+
+        dialog = NewForwardScreen(node, self.browser.snapshot.nodes, self.forwarder.start)
+        self.app.push_screen(dialog, started)
+
+    def _forwards_changed(self) -> None:
+        self._refresh_forwards()
+        self._count_live()
+
+    def _refresh_forwards(self) -> None:
+        for panel in self.query(ForwardsPanel):  # none once the app is closing
+            panel.set_rows(self.forwarder.rows())
+
+    @on(ForwardsPanel.StopRequested)
+    def _stop_forward(self, event: ForwardsPanel.StopRequested) -> None:
+        self.forwarder.stop(event.key)
+
+    @on(ForwardsPanel.RestartRequested)
+    def _restart_forward(self, event: ForwardsPanel.RestartRequested) -> None:
+        self._restart(event.key)
+
+    @work(group="forward-restart")
+    async def _restart(self, key: str) -> None:
+        try:
+            await self.forwarder.restart(key)
+        except Exception as error:  # ForwardError, AwsError: say why, keep going
+            self.notify(str(error), title="Cannot restart", severity="error", markup=False)
+
     # -- broadcast input ----------------------------------------------------------------------
 
     def action_mark_tab(self) -> None:
@@ -262,46 +302,6 @@ class WorkspaceScreen(Screen[None]):
             if not tab.closed:
                 tab.broadcast_changed()
         self.refresh_bindings()
-
-    # -- forwards ---------------------------------------------------------------------------
-
-    @on(FleetBrowser.NewForward)
-    def _new_forward(self, event: FleetBrowser.NewForward) -> None:
-        self.new_forward(event.node)
-
-    def new_forward(self, node: ManagedNode) -> None:
-        """Ask what to forward through ``node`` (the dialog starts it)."""
-
-        def started(key: str | None) -> None:
-            if key is not None:
-                self.forwards.display = True
-                self._refresh_forwards()
-
-        dialog = NewForwardScreen(node, self.browser.snapshot.nodes, self.forwarder.start)
-        self.app.push_screen(dialog, started)
-
-    def _forwards_changed(self) -> None:
-        self._refresh_forwards()
-        self._count_live()
-
-    def _refresh_forwards(self) -> None:
-        for panel in self.query(ForwardsPanel):  # none once the app is closing
-            panel.set_rows(self.forwarder.rows())
-
-    @on(ForwardsPanel.StopRequested)
-    def _stop_forward(self, event: ForwardsPanel.StopRequested) -> None:
-        self.forwarder.stop(event.key)
-
-    @on(ForwardsPanel.RestartRequested)
-    def _restart_forward(self, event: ForwardsPanel.RestartRequested) -> None:
-        self._restart(event.key)
-
-    @work(group="forward-restart")
-    async def _restart(self, key: str) -> None:
-        try:
-            await self.forwarder.restart(key)
-        except Exception as error:  # ForwardError, AwsError: say why, keep going
-            self.notify(str(error), title="Cannot restart", severity="error", markup=False)
 
     # -- actions --------------------------------------------------------------------------
 
