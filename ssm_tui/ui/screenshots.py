@@ -57,12 +57,7 @@ async def take(directory: Path, source: FleetSource) -> list[Path]:
         await pilot.pause()
         save("help.svg")
 
-        await pilot.press("escape", "F", "alt+3", "ctrl+f5", "alt+4", "ctrl+f5", "ctrl+f6")
-        await pilot.pause()
-        if isinstance(app.screen, ConfirmScreen):  # prod nodes: the guard asks first
-            await pilot.press("y")
-        await pilot.press(*'echo "typed once, run in each marked tab: $((6*7))"', "enter")
-        await _until(pilot, lambda: _shown(app, "tab: 42", 2))
+        await _broadcast(pilot, ("api-1", "web-1"))
         save("broadcast.svg")
     return saved
 
@@ -71,12 +66,6 @@ async def _open_shell(pilot: Pilot[None], name: str) -> None:
     app = pilot.app
     await pilot.press("alt+1", "escape", "slash", *name, "enter", "enter")
     await _until(pilot, lambda: f"ssm-user@{name}" in _screen(app))
-
-
-def _shown(app: App[None], text: str, tabs: int) -> bool:
-    """Whether ``text`` is on the screen of at least ``tabs`` shell tabs."""
-    shown = ["\n".join(tab.view.terminal.display) for tab in app.query(SessionTab)]
-    return sum(text in screen for screen in shown) >= tabs
 
 
 def _screen(app: App[None]) -> str:
@@ -93,6 +82,34 @@ async def _until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
             return
         await pilot.pause(0.02)
     raise RuntimeError("the demo fleet did not answer in time")
+
+
+async def _broadcast(pilot: Pilot[None], names: tuple[str, ...]) -> None:
+    """Mark the shell tabs of ``names``, broadcast one line to them; the last one shown."""
+    app = pilot.app
+    assert isinstance(app, SsmTuiApp)
+    while len(app.screen_stack) > 1:
+        await pilot.press("escape")
+    app.workspace.forwards.display = False
+    tabs = app.workspace.tabs
+    for name in names:
+        shell = next(tab for tab in app.query(SessionTab) if tab.node.name == name)
+        pane = shell.parent
+        assert pane is not None and pane.id is not None
+        tabs.activate(pane.id)
+        await pilot.press("ctrl+f5")
+    await pilot.press("ctrl+f6")
+    await pilot.pause()
+    if isinstance(app.screen, ConfirmScreen):  # prod nodes: the guard asks first
+        await pilot.press("y")
+    await pilot.press(*'echo "typed once, run in each marked tab: $((6*7))"', "enter")
+    await _until(pilot, lambda: _shown(app, "tab: 42", len(names)))
+
+
+def _shown(app: App[None], text: str, tabs: int) -> bool:
+    """Whether ``text`` is on the screen of at least ``tabs`` shell tabs."""
+    shown = ["\n".join(tab.view.terminal.display) for tab in app.query(SessionTab)]
+    return sum(text in screen for screen in shown) >= tabs
 
 
 async def _http_get(port: int) -> None:
