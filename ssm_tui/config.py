@@ -29,6 +29,8 @@ class Config:
     keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     record: bool = False  # record every new shell tab (each tab can still toggle it)
     record_input: bool = False  # also record keystrokes ("i" events), passwords included
+    # Broadcasting input to a tab whose node has one of these tags asks first.
+    broadcast_confirm_tags: tuple[str, ...] = ("Environment=prod", "Environment=production")
 
 
 def config_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -82,6 +84,7 @@ def parse_config(data: Mapping[str, Any], *, source: str = "config.toml") -> Con
         "keys",
         "record",
         "record_input",
+        "broadcast_confirm_tags",
     }
     unknown = sorted(set(data) - known)
     if unknown:
@@ -107,6 +110,14 @@ def parse_config(data: Mapping[str, Any], *, source: str = "config.toml") -> Con
     for name, value in (("record", record), ("record_input", record_input)):
         if not isinstance(value, bool):
             raise ConfigError(f"{source}: {name!r} must be true or false")
+    confirm_tags = data.get("broadcast_confirm_tags", list(defaults.broadcast_confirm_tags))
+    if not isinstance(confirm_tags, list) or not all(
+        isinstance(v, str) and v.partition("=")[0].strip() and "=" in v for v in confirm_tags
+    ):
+        raise ConfigError(
+            f"{source}: 'broadcast_confirm_tags' must be a list of \"Key=Value\" tags, "
+            'e.g. ["Environment=prod"]'
+        )
     keys = data.get("keys", {})
     if not isinstance(keys, dict) or not all(
         isinstance(k, str) and isinstance(v, str) and v for k, v in keys.items()
@@ -123,4 +134,5 @@ def parse_config(data: Mapping[str, Any], *, source: str = "config.toml") -> Con
         keys=MappingProxyType(dict(keys)),
         record=record,
         record_input=record_input,
+        broadcast_confirm_tags=tuple(confirm_tags),
     )

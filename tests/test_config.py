@@ -40,6 +40,17 @@ def test_recording_is_off_unless_asked() -> None:
     assert (Config().record, Config().record_input) == (False, False)
 
 
+def test_broadcasting_to_production_nodes_asks_unless_configured_otherwise(
+    tmp_path: Path,
+) -> None:
+    assert Config().broadcast_confirm_tags == ("Environment=prod", "Environment=production")
+    path = tmp_path / "config.toml"
+    path.write_text('broadcast_confirm_tags = ["Tier=critical", "Environment=live"]\n')
+    assert load_config(path).broadcast_confirm_tags == ("Tier=critical", "Environment=live")
+    path.write_text("broadcast_confirm_tags = []\n")
+    assert load_config(path).broadcast_confirm_tags == ()
+
+
 @pytest.mark.parametrize(
     ("text", "complaint"),
     [
@@ -50,6 +61,7 @@ def test_recording_is_off_unless_asked() -> None:
         ("keys = 3", "[keys] must map binding ids to keys"),
         ("record = 'yes'", "'record' must be true or false"),
         ("record_input = 1", "'record_input' must be true or false"),
+        ("broadcast_confirm_tags = ['prod']", "'broadcast_confirm_tags' must be a list"),
         ("profiles = [", "not valid TOML"),
     ],
 )

@@ -10,6 +10,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from ssm_tui.ui.fleet_browser import FleetBrowser
 from ssm_tui.ui.forwards_panel import ForwardsPanel
 from ssm_tui.ui.session_tab import SessionTab
+from ssm_tui.ui.workspace import WorkspaceScreen
 
 Command = tuple[str, str, Callable[[], object]]
 
@@ -96,6 +97,19 @@ class WorkspaceCommands(Provider):
             "Reopen the tabs and forwards of a saved workspace",
             partial(run, "open_workspace"),
         )
+        active = screen.session_tab() if isinstance(screen, WorkspaceScreen) else None
+        if active is not None:
+            yield (
+                f"{'Unmark' if active.marked else 'Mark'} tab for broadcast",
+                "Keys typed in one marked tab go to every marked tab while broadcasting",
+                partial(run, "mark_tab"),
+            )
+        if isinstance(screen, WorkspaceScreen) and len(screen.broadcast):
+            yield (
+                f"Broadcast to marked tabs {'off' if screen.broadcast.enabled else 'on'}",
+                "Keys typed in a marked tab go to every marked tab (asks first for production)",
+                partial(run, "toggle_broadcast"),
+            )
         yield ("Next tab", "Show the tab to the right", partial(run, "next_tab"))
         yield ("Previous tab", "Show the tab to the left", partial(run, "previous_tab"))
         yield ("Close tab", "Close the active session tab", partial(run, "close_tab"))

@@ -18,6 +18,7 @@ from ssm_tui.app_core.fleet_source import FleetSource
 from ssm_tui.app_core.workspace_file import SavedForward, SavedTab, Workspace
 from ssm_tui.aws.nodes import ManagedNode
 from ssm_tui.ui.app import SsmTuiApp
+from ssm_tui.ui.dialogs import ConfirmScreen
 from ssm_tui.ui.fanout_tab import FanOutTab
 from ssm_tui.ui.session_tab import SessionTab
 
@@ -25,7 +26,7 @@ SIZE = (160, 45)
 
 
 async def take(directory: Path, source: FleetSource) -> list[Path]:
-    """Save the browser, shells, forwards, dialog, help and fan-out screenshots; their paths."""
+    """Save the browser, shells, forwards, dialog, help, fan-out and broadcast screenshots."""
     app = SsmTuiApp(source)
     saved: list[Path] = []
 
@@ -64,6 +65,8 @@ async def take(directory: Path, source: FleetSource) -> list[Path]:
 
         await _fan_out(pilot)
         save("fanout.svg")
+        await _broadcast(pilot, ("api-1", "web-1"))
+        save("broadcast.svg")
     saved += await take_workspace(directory, source)
     return saved
 
@@ -161,6 +164,34 @@ async def _until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
             return
         await pilot.pause(0.02)
     raise RuntimeError("the demo fleet did not answer in time")
+
+
+async def _broadcast(pilot: Pilot[None], names: tuple[str, ...]) -> None:
+    """Mark the shell tabs of ``names``, broadcast one line to them; the last one shown."""
+    app = pilot.app
+    assert isinstance(app, SsmTuiApp)
+    while len(app.screen_stack) > 1:
+        await pilot.press("escape")
+    app.workspace.forwards.display = False
+    tabs = app.workspace.tabs
+    for name in names:
+        shell = next(tab for tab in app.query(SessionTab) if tab.node.name == name)
+        pane = shell.parent
+        assert pane is not None and pane.id is not None
+        tabs.activate(pane.id)
+        await pilot.press("ctrl+f5")
+    await pilot.press("ctrl+f6")
+    await pilot.pause()
+    if isinstance(app.screen, ConfirmScreen):  # prod nodes: the guard asks first
+        await pilot.press("y")
+    await pilot.press(*'echo "typed once, run in each marked tab: $((6*7))"', "enter")
+    await _until(pilot, lambda: _shown(app, "tab: 42", len(names)))
+
+
+def _shown(app: App[None], text: str, tabs: int) -> bool:
+    """Whether ``text`` is on the screen of at least ``tabs`` shell tabs."""
+    shown = ["\n".join(tab.view.terminal.display) for tab in app.query(SessionTab)]
+    return sum(text in screen for screen in shown) >= tabs
 
 
 async def _http_get(port: int) -> None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Vertical
 from textual.dom import DOMNode
 from textual.message import Message
+from textual.widgets import Static
 
+from ssm_tui.app_core.broadcast import BroadcastGroup
 from ssm_tui.app_core.node_shell import NodeShell, one_line
 from ssm_tui.app_core.session_services import SessionServices
 from ssm_tui.app_core.tab_recording import TabRecording
@@ -19,6 +21,7 @@ from ssm_tui.sessions import ConnectionState, Phase
 from ssm_tui.sessions.base import SessionEnd
 from ssm_tui.sessions.shell import ShellSession
 from ssm_tui.terminal.scheduler import ParseQueue
+from ssm_tui.ui.broadcast_status import BROADCAST_MARK, broadcast_badge
 from ssm_tui.ui.tab_recording_switch import REC_MARK, RECORDING_FLUSH, RecordingSwitch
 from ssm_tui.ui.terminal_view import TerminalView
 
@@ -56,11 +59,36 @@ class ShellView(TerminalView):
     """
 
     _priority: frozenset[str] | None = None
+    _typing = False
+
+    class Typed(TerminalView.Input):
+        """``Input`` the user typed or pasted (not a mouse report, not a reply to a query)."""
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
         if self._priority is None:
             self._priority = priority_keys(self)
         return key not in self._priority and super().check_consume_key(key, character)
+
+    async def on_key(self, event: events.Key) -> None:
+        event.prevent_default()  # Textual would call TerminalView.on_key again after this
+        self._typing = True
+        try:
+            await super().on_key(event)
+        finally:
+            self._typing = False
+
+    def on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # Textual would call TerminalView.on_paste again after this
+        self._typing = True
+        try:
+            super().on_paste(event)
+        finally:
+            self._typing = False
+
+    def _send(self, data: bytes) -> None:
+        # Keys and pastes are what a broadcast repeats; mouse reports and the terminal's
+        # replies to queries belong to this screen alone.
+        self.post_message(self.Typed(self, data) if self._typing else self.Input(self, data))
 
 
 def priority_keys(node: DOMNode) -> frozenset[str]:
@@ -117,10 +145,13 @@ class SessionTab(RecordingSwitch, Vertical):
         document: str = "",
         title: str = "",
         ended: str = "",
+        broadcast: BroadcastGroup | None = None,
     ) -> None:
         super().__init__()
         self.node = node
         self.services = services
+        self.broadcast = broadcast
+        """The group this tab can be marked in: what is typed here then goes to every member."""
         self.view: TerminalView = ShellView(services.terminal())
         self.shell = NodeShell(
             node,
@@ -144,6 +175,7 @@ class SessionTab(RecordingSwitch, Vertical):
         self._queue = self.view.attach(services.parser)
 
     def compose(self) -> ComposeResult:
+        yield Static(classes="broadcast-badge")
         yield self.view
 
     def on_mount(self) -> None:
@@ -164,8 +196,15 @@ class SessionTab(RecordingSwitch, Vertical):
     def title(self) -> str:
         """Name (or id, or the title the shell set, or the user's) and state, for the tab."""
         name = self.custom_title or self.remote_title or self.node.label
-        title = f"{shorten(name, _TITLE_WIDTH)} · {state_label(self.shell.state, self.shell.end)}"
+        mark = BROADCAST_MARK if self.marked else ""
+        state = state_label(self.shell.state, self.shell.end)
+        title = f"{mark}{shorten(name, _TITLE_WIDTH)} · {state}"
         return f"{REC_MARK} {title}" if self.shell.recording_on else title
+
+    @property
+    def marked(self) -> bool:
+        """Whether the tab is marked for broadcast input."""
+        return self.broadcast is not None and self.shell in self.broadcast
 
     @property
     def session(self) -> ShellSession | None:
@@ -205,6 +244,18 @@ class SessionTab(RecordingSwitch, Vertical):
         """Terminate the session (in the background); the tab is going away."""
         self.stop_recording()
         self.shell.close()
+        if self.broadcast is not None:
+            self.broadcast.discard(self.shell)
+
+    def broadcast_changed(self) -> None:
+        """Show the group's state: the mark in the title, the badge over the screen."""
+        group = self.broadcast
+        shown = group is not None and group.enabled and self.marked
+        for badge in self.query(".broadcast-badge").results(Static):  # none once unmounting
+            badge.display = shown
+            if group is not None and shown:
+                badge.update(broadcast_badge(len(group), group.status(self.shell)))
+        self.post_message(self.Changed(self))
 
     @property
     def document(self) -> str:
@@ -263,7 +314,10 @@ class SessionTab(RecordingSwitch, Vertical):
     @on(TerminalView.Input)
     def _input(self, event: TerminalView.Input) -> None:
         event.stop()
-        if not self.shell.send(event.data) and event.data in _RECONNECT_KEYS:
+        sent = self.shell.send(event.data)
+        if sent and isinstance(event, ShellView.Typed) and self.broadcast is not None:
+            self.broadcast.send(event.data, origin=self.shell)
+        if not sent and event.data in _RECONNECT_KEYS:
             self.connect()
 
     @on(TerminalView.Resized)

@@ -7,6 +7,7 @@ are chosen from keys shell programs do not use (see ``keys.md``).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on, work
@@ -17,12 +18,14 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, TabPane
 
+from ssm_tui.app_core.broadcast import BroadcastGroup, confirm_reasons
 from ssm_tui.app_core.fleet_source import FleetSource, Scope, ScopedFleetSource
 from ssm_tui.app_core.forwards import Forwards, ForwardSpec
 from ssm_tui.app_core.session_services import SessionServices
 from ssm_tui.app_core.workspace_file import Workspace
 from ssm_tui.app_core.workspace_restore import OpenTab, restore
 from ssm_tui.aws.nodes import ManagedNode
+from ssm_tui.ui.broadcast_status import BroadcastStatus
 from ssm_tui.ui.dialogs import ConfirmScreen, TitleScreen
 from ssm_tui.ui.fanout_dialog import CommandScreen
 from ssm_tui.ui.fanout_tab import FanOutTab
@@ -48,6 +51,8 @@ class WorkspaceScreen(Screen[None]):
     | ctrl+f2 | Rename the active tab (also inside a shell). |
     | ctrl+f3 | Reopen the last closed tab (also inside a shell). |
     | ctrl+f4 | Close the active session tab (also inside a shell). |
+    | ctrl+f5 | Mark or unmark the active shell tab for broadcast input (also inside a shell). |
+    | ctrl+f6 | Broadcast on or off: keys typed in a marked tab go to every marked tab. |
     | ctrl+f7 | Start or stop recording the active shell tab (also inside a shell). |
     | F | Show or hide the forwarding panel. |
     | p | Choose profiles and regions. |
@@ -98,6 +103,15 @@ class WorkspaceScreen(Screen[None]):
         ),
         Binding("ctrl+f4", "close_tab", "Close tab", priority=True, id="ssm-tui.close-tab"),
         Binding(
+            "ctrl+f5",
+            "mark_tab",
+            "Mark tab for broadcast",
+            show=False,
+            priority=True,
+            id="ssm-tui.mark-tab",
+        ),
+        Binding("ctrl+f6", "toggle_broadcast", "Broadcast", priority=True, id="ssm-tui.broadcast"),
+        Binding(
             "ctrl+f7",
             "toggle_recording",
             "Record",
@@ -115,6 +129,7 @@ class WorkspaceScreen(Screen[None]):
         super().__init__()
         self._source = source
         self.services = services
+        self.broadcast = BroadcastGroup(self._broadcast_changed)
         self.forwarder = Forwards(services, self._forwards_changed)
         self._live = 0
         self._last_command = ""
@@ -133,6 +148,7 @@ class WorkspaceScreen(Screen[None]):
         with SessionTabs(id="tabs"), TabPane("Fleet", id=FLEET_TAB):
             yield FleetBrowser(self._source, id="browser")
         yield ForwardsPanel(id="forwards")
+        yield BroadcastStatus(id="broadcast-status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -145,6 +161,7 @@ class WorkspaceScreen(Screen[None]):
         self.set_interval(FORWARD_REFRESH, self._refresh_forwards, name="forward-counters")
 
     def on_unmount(self) -> None:
+        self.broadcast.close()
         self.services.stop_parser()
 
     @property
@@ -189,12 +206,16 @@ class WorkspaceScreen(Screen[None]):
                 markup=False,
             )
             return None
-        services = self.services
-        tab = SessionTab(node, services, document=document, title=title, ended=ended)
+        services, group = self.services, self.broadcast
+        tab = SessionTab(
+            node, services, document=document, title=title, ended=ended, broadcast=group
+        )
         return self.tabs.open_tab(
             tab.title,
             tab,
-            reopen=lambda: SessionTab(node, services, document=document, title=title),
+            reopen=lambda: SessionTab(
+                node, services, document=document, title=title, broadcast=group
+            ),
         )
 
     def session_tab(self, pane_id: str | None = None) -> SessionTab | None:
@@ -340,6 +361,57 @@ class WorkspaceScreen(Screen[None]):
     def action_open_workspace(self) -> None:
         choose_and_open(self)
 
+    # -- broadcast input ----------------------------------------------------------------------
+
+    def action_mark_tab(self) -> None:
+        tab = self.session_tab()
+        if tab is None:
+            return
+        group = self.broadcast
+        if tab.shell in group or not group.enabled:
+            group.toggle(tab.shell)
+            return
+        shell = tab.shell
+        self._confirmed(f"Add {tab.node.label} to the broadcast?", [tab], lambda: group.add(shell))
+
+    def action_toggle_broadcast(self) -> None:
+        group = self.broadcast
+        if group.enabled:
+            group.disable()
+            return
+        if len(group) < 2:
+            self.notify("Mark at least two shell tabs first.", title="Broadcast", markup=False)
+            return
+        tabs = [tab for tab in self.query(SessionTab) if tab.shell in group]
+        self._confirmed(f"Broadcast keys to {len(group)} tabs?", tabs, group.enable)
+
+    def _confirmed(self, question: str, tabs: list[SessionTab], then: Callable[[], None]) -> None:
+        """Run ``then``; ask first when a tab's node is tagged as production (config)."""
+        rules = self.services.config.broadcast_confirm_tags
+        reasons = confirm_reasons((tab.node for tab in tabs), rules)
+        if not reasons:
+            then()
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        listed = ", ".join(reasons)
+        self.app.push_screen(
+            ConfirmScreen(f"{question} Production: {listed}.", yes="Broadcast", no="Cancel"),
+            answer,
+        )
+
+    def _broadcast_changed(self) -> None:
+        group = self.broadcast
+        for status in self.query(BroadcastStatus):  # none once the screen is closing
+            status.show(group)
+        for tab in self.query(SessionTab):
+            if not tab.closed:
+                tab.broadcast_changed()
+        self.refresh_bindings()
+
     # -- actions --------------------------------------------------------------------------
 
     def action_next_tab(self) -> None:
@@ -428,4 +500,8 @@ class WorkspaceScreen(Screen[None]):
             return bool(tabs) and self.session_tab() is not None
         if action == "reopen_tab":
             return bool(tabs) and tabs.first().can_reopen
+        if action == "mark_tab":
+            return bool(tabs) and self.session_tab(tabs.first().active or FLEET_TAB) is not None
+        if action == "toggle_broadcast":
+            return len(self.broadcast) > 0
         return True
