@@ -61,7 +61,7 @@ class TestMarkingAndTyping:
     async def test_two_marked_shells_both_run_what_is_typed_and_pasted_the_third_does_not(
         self, env: None
     ) -> None:
-        app = LiveApp(NO_GUARD)
+        app = LiveApp(config=NO_GUARD)
         async with app.run_test(size=SIZE) as pilot:
             web1, web2, api1 = await three_shells(pilot)
             await mark_first_two(pilot, [web1, web2])
@@ -96,7 +96,7 @@ class TestMarkingAndTyping:
             assert not any("alone-54" in lines(tab) for tab in (web1, web2))
 
     async def test_the_palette_marks_a_tab_and_turns_broadcast_on_and_off(self, env: None) -> None:
-        app = LiveApp(NO_GUARD)
+        app = LiveApp(config=NO_GUARD)
         async with app.run_test(size=SIZE) as pilot:
             web1, web2, _ = await three_shells(pilot)
             for key in ("alt+2", "alt+3"):
@@ -115,7 +115,7 @@ class TestMarkingAndTyping:
             await until(pilot, lambda: not badge(web1).display)
 
     async def test_release_and_app_keys_are_never_broadcast(self, env: None) -> None:
-        app = LiveApp(NO_GUARD)
+        app = LiveApp(config=NO_GUARD)
         async with app.run_test(size=SIZE) as pilot:
             web1, web2, _ = await three_shells(pilot)
             await mark_first_two(pilot, [web1, web2])
@@ -137,7 +137,7 @@ class TestMarkingAndTyping:
     async def test_a_member_whose_shell_ended_is_shown_lagging_and_the_others_go_on(
         self, env: None
     ) -> None:
-        app = LiveApp(NO_GUARD)
+        app = LiveApp(config=NO_GUARD)
         async with app.run_test(size=SIZE) as pilot:
             web1, web2, _ = await three_shells(pilot)
             await mark_first_two(pilot, [web1, web2])
@@ -152,7 +152,7 @@ class TestMarkingAndTyping:
             assert "lagging" not in str(badge(web2).render())
 
     async def test_closing_a_marked_tab_takes_it_out_of_the_broadcast(self, env: None) -> None:
-        app = LiveApp(NO_GUARD)
+        app = LiveApp(config=NO_GUARD)
         async with app.run_test(size=SIZE) as pilot:
             web1, web2, _ = await three_shells(pilot)
             await mark_first_two(pilot, [web1, web2])
