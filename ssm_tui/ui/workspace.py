@@ -7,7 +7,6 @@ are chosen from keys shell programs do not use (see ``keys.md``).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on, work
@@ -18,13 +17,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, TabPane
 
-from ssm_tui.app_core.broadcast import BroadcastGroup, confirm_reasons
 from ssm_tui.app_core.fleet_source import FleetSource, Scope, ScopedFleetSource
 from ssm_tui.app_core.forwards import Forwards, ForwardSpec
 from ssm_tui.app_core.session_services import SessionServices
 from ssm_tui.app_core.workspace_file import Workspace
 from ssm_tui.app_core.workspace_restore import OpenTab, restore
 from ssm_tui.aws.nodes import ManagedNode
+from ssm_tui.ui.broadcast_controls import BroadcastControls
 from ssm_tui.ui.broadcast_status import BroadcastStatus
 from ssm_tui.ui.dialogs import ConfirmScreen, TitleScreen
 from ssm_tui.ui.fanout_dialog import CommandScreen
@@ -129,7 +128,8 @@ class WorkspaceScreen(Screen[None]):
         super().__init__()
         self._source = source
         self.services = services
-        self.broadcast = BroadcastGroup(self._broadcast_changed)
+        self.broadcasting = BroadcastControls(self, services.config.broadcast_confirm_tags)
+        self.broadcast = self.broadcasting.group
         self.forwarder = Forwards(services, self._forwards_changed)
         self._live = 0
         self._last_command = ""
@@ -365,52 +365,11 @@ class WorkspaceScreen(Screen[None]):
 
     def action_mark_tab(self) -> None:
         tab = self.session_tab()
-        if tab is None:
-            return
-        group = self.broadcast
-        if tab.shell in group or not group.enabled:
-            group.toggle(tab.shell)
-            return
-        shell = tab.shell
-        self._confirmed(f"Add {tab.node.label} to the broadcast?", [tab], lambda: group.add(shell))
+        if tab is not None:
+            self.broadcasting.mark(tab)
 
     def action_toggle_broadcast(self) -> None:
-        group = self.broadcast
-        if group.enabled:
-            group.disable()
-            return
-        if len(group) < 2:
-            self.notify("Mark at least two shell tabs first.", title="Broadcast", markup=False)
-            return
-        tabs = [tab for tab in self.query(SessionTab) if tab.shell in group]
-        self._confirmed(f"Broadcast keys to {len(group)} tabs?", tabs, group.enable)
-
-    def _confirmed(self, question: str, tabs: list[SessionTab], then: Callable[[], None]) -> None:
-        """Run ``then``; ask first when a tab's node is tagged as production (config)."""
-        rules = self.services.config.broadcast_confirm_tags
-        reasons = confirm_reasons((tab.node for tab in tabs), rules)
-        if not reasons:
-            then()
-            return
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                then()
-
-        listed = ", ".join(reasons)
-        self.app.push_screen(
-            ConfirmScreen(f"{question} Production: {listed}.", yes="Broadcast", no="Cancel"),
-            answer,
-        )
-
-    def _broadcast_changed(self) -> None:
-        group = self.broadcast
-        for status in self.query(BroadcastStatus):  # none once the screen is closing
-            status.show(group)
-        for tab in self.query(SessionTab):
-            if not tab.closed:
-                tab.broadcast_changed()
-        self.refresh_bindings()
+        self.broadcasting.toggle()
 
     # -- actions --------------------------------------------------------------------------
 
