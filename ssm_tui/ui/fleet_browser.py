@@ -225,7 +225,14 @@ class FleetBrowser(Vertical):
         self._typing_filter = False
         # After the refresh: typed ahead in one burst ("/web-1⏎"), the filter's own focus
         # (it waits for the filter to be laid out) would otherwise land after this one.
-        self.call_after_refresh(self.table.focus)
+        self.call_after_refresh(self._focus_table_if_still_here)
+
+    def _focus_table_if_still_here(self) -> None:
+        # Keys typed after the enter may have moved on by now (x opened a results tab, enter
+        # a shell): focus stays where they put it.
+        focused = self.screen.focused
+        if focused is None or self in focused.ancestors_with_self:
+            self.table.focus()
 
     # -- actions --------------------------------------------------------------------------
 
