@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,13 +41,23 @@ class Pane:
         )
         return result.stdout
 
-    def wait_for(self, needle: str, timeout: float = 30.0) -> str:
+    def wait_for(self, *needles: str, timeout: float = 30.0) -> str:
+        """The first screen that shows every one of ``needles`` at once."""
+        return self.wait_until(lambda screen: all(n in screen for n in needles), needles, timeout)
+
+    def wait_for_line(self, pattern: str, timeout: float = 30.0) -> str:
+        """The first screen with a whole line matching the regular expression ``pattern``."""
+        line = re.compile(pattern, re.MULTILINE)
+        return self.wait_until(lambda screen: line.search(screen) is not None, pattern, timeout)
+
+    def wait_until(self, shown: Callable[[str], bool], what: object, timeout: float = 30.0) -> str:
+        """The first screen for which ``shown`` is true; fails naming ``what`` after ``timeout``."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if needle in (screen := self.text()):
+            if shown(screen := self.text()):
                 return screen
             time.sleep(0.1)
-        raise AssertionError(f"{needle!r} never appeared:\n{self.text()}")
+        raise AssertionError(f"{what!r} never appeared:\n{self.text()}")
 
     def wait_until_gone(self, needle: str, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
