@@ -124,7 +124,7 @@ def test_a_saved_workspace_reopens_its_tabs_live(tmp_path: Path) -> None:
         pane.send("q")
         pane.wait_for("2 sessions are live")
         pane.send("y")
-        pane.wait_for("EXITED=0")
+        assert "Traceback" not in pane.wait_for("EXITED=0")
     finally:
         pane.close()
 
@@ -137,7 +137,12 @@ def test_a_saved_workspace_reopens_its_tabs_live(tmp_path: Path) -> None:
         switch_to_shell(pane, "C-PageUp", "web-1")
         pane.send("echo ws-$((5+5))", "Enter")
         pane.wait_for("\nws-10")
-        assert "web-1 · live" in pane.text()
+        pane.send("C-]")
+        pane.wait_until_gone("Release focus")
+        pane.send("q")
+        pane.wait_for("2 sessions are live")
+        pane.send("y")
+        assert "Traceback" not in pane.wait_for("EXITED=0")
     finally:
         pane.close()
 
