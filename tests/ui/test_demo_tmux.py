@@ -2,57 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
-import time
-import uuid
 from pathlib import Path
 
 import pytest
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux"),
-]
+from tests.ui.tmux_pane import Pane, needs_tmux
 
-
-class Pane:
-    """A detached tmux session running one command."""
-
-    def __init__(self, command: str) -> None:
-        self.name = f"ssm-tui-test-{uuid.uuid4().hex[:8]}"
-        subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", "160", "-y", "45", command],
-            check=True,
-        )
-
-    def text(self) -> str:
-        result = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
-        )
-        return result.stdout
-
-    def wait_for(self, needle: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if needle in (screen := self.text()):
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{needle!r} never appeared:\n{self.text()}")
-
-    def wait_until_gone(self, needle: str, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while needle in self.text():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{needle!r} never went away:\n{self.text()}")
-            time.sleep(0.1)
-
-    def send(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+pytestmark = [pytest.mark.slow, needs_tmux]
 
 
 def test_demo_lists_the_fleet_filters_and_quits(tmp_path: Path) -> None:
