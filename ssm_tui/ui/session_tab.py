@@ -124,6 +124,8 @@ class SessionTab(Vertical):
         # The view tells the scheduler when it is on screen or typed into, and leaves it
         # when unmounted.
         self._queue = self.view.attach(services.parser)
+        # Keys go straight to the live session; without one, Input reaches _input below.
+        self.view.send_now = self.shell.send
 
     def compose(self) -> ComposeResult:
         yield self.view

@@ -162,6 +162,49 @@ class TestTyping:
             assert not view.has_focus
 
 
+class DirectShellApp(ShellApp):
+    """ShellApp whose view hands keys straight to the shell while it is ``live``."""
+
+    def __init__(self, shell: LocalShell) -> None:
+        super().__init__(shell)
+        self.live = True
+        self.posted: list[bytes] = []
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(TerminalView).send_now = self.send_now
+
+    def send_now(self, data: bytes) -> bool:
+        if self.live:
+            self.shell.write(data)
+        return self.live
+
+    def on_terminal_view_input(self, message: TerminalView.Input) -> None:
+        # Textual also calls ShellApp's handler, which writes the bytes to the shell.
+        self.posted.append(message.data)
+
+
+class TestDirectSend:
+    async def test_keys_go_through_send_now_and_post_no_input(self, shell: LocalShell) -> None:
+        app = DirectShellApp(shell)
+        async with app.run_test(size=(80, 26)) as pilot:
+            view = app.query_one(TerminalView)
+            await wait_for(pilot, lambda: "$" in screen_text(view))
+            await pilot.press(*"echo direct-line", "enter")
+            await wait_for(pilot, lambda: "\ndirect-line" in screen_text(view))
+            assert app.posted == []
+
+    async def test_keys_send_now_refuses_are_posted_as_input(self, shell: LocalShell) -> None:
+        app = DirectShellApp(shell)
+        async with app.run_test(size=(80, 26)) as pilot:
+            view = app.query_one(TerminalView)
+            await wait_for(pilot, lambda: "$" in screen_text(view))
+            app.live = False
+            await pilot.press(*"echo posted", "enter")
+            await wait_for(pilot, lambda: "\nposted" in screen_text(view))
+            assert b"".join(app.posted) == b"echo posted\r"
+
+
 class TestScreenModes:
     async def test_resize_reaches_the_shell(self, shell: LocalShell) -> None:
         app = ShellApp(shell)
