@@ -223,6 +223,13 @@ class TerminalView(Widget, can_focus=True):
         else:
             self._frame_timer = self.set_timer(delay, self._frame, name="terminal-frame")
 
+    def _frame_now(self) -> None:
+        """Paint the pending frame at once: it answers a key (scrolling, focus), which
+        should not wait a frame's spacing behind output."""
+        if self._frame_timer is not None:
+            self._frame_timer.stop()
+            self._frame()
+
     def _frame(self) -> None:
         self._frame_timer = None
         self._frame_lazy = False
@@ -246,9 +253,11 @@ class TerminalView(Widget, can_focus=True):
 
     def on_focus(self) -> None:
         self.blink.focused()
+        self._frame_now()
 
     def on_blur(self) -> None:
         self.blink.blurred()
+        self._frame_now()
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         self.mouse.down(event)
@@ -378,6 +387,7 @@ class TerminalView(Widget, can_focus=True):
         if event.key in self.SCROLL_KEYS:
             page = max(1, self.size.height - 1)
             self.scroll_lines(page if event.key == "shift+pageup" else -page)
+            self._frame_now()
             return
         data = encode_key(
             event.key,

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, TabPane
+from textual.widgets import DataTable, Header, TabPane
 
 from ssm_tui.app_core.fleet_source import FleetSource, Scope, ScopedFleetSource
 from ssm_tui.app_core.forwards import Forwards
@@ -25,6 +25,7 @@ from ssm_tui.ui.dialogs import ConfirmScreen, TitleScreen
 from ssm_tui.ui.fleet_browser import FleetBrowser
 from ssm_tui.ui.forward_dialog import NewForwardScreen
 from ssm_tui.ui.forwards_panel import ForwardsPanel
+from ssm_tui.ui.key_footer import KeyFooter
 from ssm_tui.ui.region_picker import RegionPicker
 from ssm_tui.ui.session_tab import SessionTab
 from ssm_tui.ui.session_tabs import FLEET_TAB, SessionTabs
@@ -114,7 +115,7 @@ class WorkspaceScreen(Screen[None]):
         with SessionTabs(id="tabs"), TabPane("Fleet", id=FLEET_TAB):
             yield FleetBrowser(self._source, id="browser")
         yield ForwardsPanel(id="forwards")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(ForwardsPanel).display = False
