@@ -24,9 +24,11 @@ from ssm_tui.ui.terminal_selection import Selection
 from ssm_tui.ui.terminal_strips import StripPainter
 
 _FRAME_SECONDS = 1 / 60
-_FLOOD_FRAME_SECONDS = 1 / 30
+_FLOOD_FRAME_SECONDS = 1 / 20
 """After a frame that repainted every row (output scrolling by), the next waits longer:
-nobody reads a flood at 60 frames a second, and the event loop is needed for keys."""
+nobody reads a flood at 60 frames a second, and the event loop is needed for keys (a
+full repaint costs ~10 ms; at 20 frames a second tab switches and ctrl+] answered a
+few milliseconds sooner than at 30 in bench/app_tab_latency.py)."""
 _ECHO_FRAME_SECONDS = 0.002
 """The frame spacing for a view typed into lately whose output is not a flood: an echo
 is painted at once (Textual still composes at most its own frame rate), not up to a
