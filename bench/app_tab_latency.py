@@ -73,7 +73,11 @@ class EchoProbe:
         return time.monotonic()
 
     def _echoed(self) -> bool:
-        return self.view.terminal.display[self.row].rstrip().endswith(self.expected)
+        # One row, not ``display``: rendering the whole screen after every slice would
+        # cost milliseconds inside the very latency this measures.
+        terminal = self.view.terminal
+        text, _ = terminal.line(terminal.scrollback_count + self.row)
+        return text.rstrip().endswith(self.expected)
 
 
 class Rendered:

@@ -23,7 +23,17 @@ INTERACTIVE_SLICE = 2048
 BACKLOG_HIGH = 1 << 20
 """Unparsed bytes past which a tab asks its source to stop sending (``on_backlog(True)``)."""
 BACKLOG_LOW = 1 << 18
-"""Unparsed bytes at which a held-back source may send again (``on_backlog(False)``)."""
+"""Unparsed bytes at which a held-back source may send again (``on_backlog(False)``).
+
+A hidden tab gets no lower threshold, though its flood costs CPU on both sides: holding
+output back means leaving messages unacknowledged, and the real agent neither stops
+sending nor resends in bulk (protocol §9.4, §9.7: it keeps reading its PTY and resends
+only the oldest unacknowledged message per 100 ms tick).  Every message dropped while
+held comes back at about ten a second, so a one-second hold at its ~0.7 MB/s (some 700
+messages of 1 KiB) would leave the tab's output over a minute behind.  Holding is kept
+for memory's sake (a megabyte per tab); a hidden tab is made cheap instead by parsing
+it after the visible and typed-into ones and by holding it while a keystroke's echo is
+on its way (``HOLD_SECONDS``)."""
 HOLD_SECONDS = 0.02
 """After a keystroke, and when its echo arrives, background tabs wait this long so the
 event loop is free for the key's way to the remote side and the echo's way to the

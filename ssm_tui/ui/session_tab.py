@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import events, on, work
@@ -60,6 +61,8 @@ class ShellView(TerminalView):
 
     _priority: frozenset[str] | None = None
     _typing = False
+    on_typed: Callable[[bytes], None] | None = None
+    """Told what the user typed or pasted once the session took it (broadcast repeats it)."""
 
     class Typed(TerminalView.Input):
         """``Input`` the user typed or pasted (not a mouse report, not a reply to a query)."""
@@ -86,8 +89,14 @@ class ShellView(TerminalView):
             self._typing = False
 
     def _send(self, data: bytes) -> None:
-        # Keys and pastes are what a broadcast repeats; mouse reports and the terminal's
-        # replies to queries belong to this screen alone.
+        # Straight to the live session from the key handler (no message hop: keystroke
+        # latency). Keys and pastes are what a broadcast repeats; mouse reports and the
+        # terminal's replies to queries belong to this screen alone.
+        send_now = self.send_now
+        if send_now is not None and send_now(data):
+            if self._typing and self.on_typed is not None:
+                self.on_typed(data)
+            return
         self.post_message(self.Typed(self, data) if self._typing else self.Input(self, data))
 
 
@@ -152,7 +161,7 @@ class SessionTab(RecordingSwitch, Vertical):
         self.services = services
         self.broadcast = broadcast
         """The group this tab can be marked in: what is typed here then goes to every member."""
-        self.view: TerminalView = ShellView(services.terminal())
+        self.view = ShellView(services.terminal())
         self.shell = NodeShell(
             node,
             services,
@@ -173,6 +182,9 @@ class SessionTab(RecordingSwitch, Vertical):
         # The view tells the scheduler when it is on screen or typed into, and leaves it
         # when unmounted.
         self._queue = self.view.attach(services.parser)
+        # Keys go straight to the live session; without one, Input reaches _input below.
+        self.view.send_now = self.shell.send
+        self.view.on_typed = self._typed
 
     def compose(self) -> ComposeResult:
         yield Static(classes="broadcast-badge")
@@ -310,6 +322,10 @@ class SessionTab(RecordingSwitch, Vertical):
         self.call_after_refresh(self._write_held_line)
 
     # -- view events ----------------------------------------------------------------------
+
+    def _typed(self, data: bytes) -> None:
+        if self.broadcast is not None:
+            self.broadcast.send(data, origin=self.shell)
 
     @on(TerminalView.Input)
     def _input(self, event: TerminalView.Input) -> None:

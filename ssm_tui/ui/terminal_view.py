@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 from rich.style import Style
 from textual import events
@@ -16,7 +16,7 @@ from textual.widget import Widget
 
 from ssm_tui.terminal.keys import encode_key, encode_paste
 from ssm_tui.terminal.modes import CursorShape
-from ssm_tui.terminal.scheduler import ParseQueue, ParseScheduler
+from ssm_tui.terminal.scheduler import TYPED_RECENTLY, ParseQueue, ParseScheduler
 from ssm_tui.terminal.terminal import Terminal
 from ssm_tui.ui.terminal_cursor import CursorBlink
 from ssm_tui.ui.terminal_mouse import TerminalMouse
@@ -24,9 +24,15 @@ from ssm_tui.ui.terminal_selection import Selection
 from ssm_tui.ui.terminal_strips import StripPainter
 
 _FRAME_SECONDS = 1 / 60
-_FLOOD_FRAME_SECONDS = 1 / 30
+_FLOOD_FRAME_SECONDS = 1 / 20
 """After a frame that repainted every row (output scrolling by), the next waits longer:
-nobody reads a flood at 60 frames a second, and the event loop is needed for keys."""
+nobody reads a flood at 60 frames a second, and the event loop is needed for keys (a
+full repaint costs ~10 ms; at 20 frames a second tab switches and ctrl+] answered a
+few milliseconds sooner than at 30 in bench/app_tab_latency.py)."""
+_ECHO_FRAME_SECONDS = 0.002
+"""The frame spacing for a view typed into lately whose output is not a flood: an echo
+is painted at once (Textual still composes at most its own frame rate), not up to a
+sixtieth of a second later."""
 _LAZY_FRAME_SECONDS = 0.05
 """How long a key's own repaint (cursor back on, selection cleared) may wait for the echo,
 which repaints them anyway: painting them first would delay the echo by a frame."""
@@ -44,7 +50,8 @@ class TerminalView(Widget, can_focus=True):
     Everything else, including ctrl+c, ctrl+q, ctrl+p, tab and escape, is encoded and posted
     as ``TerminalView.Input``.  The app wires a session to the view: output bytes go to
     ``feed`` (or to a ``ParseScheduler`` that calls ``parsed``), ``Input.data`` goes to the
-    session, ``Resized`` becomes the session's terminal size.
+    session, ``Resized`` becomes the session's terminal size.  An app may also set
+    ``send_now`` to hand the bytes straight to the session from the key handler.
     """
 
     RELEASE_KEY = "ctrl+right_square_bracket"
@@ -119,6 +126,7 @@ class TerminalView(Widget, can_focus=True):
         """Whether the pending frame timer is a lazy one that any other frame preempts."""
         self._last_frame = 0.0
         self._frame_seconds = _FRAME_SECONDS
+        self._typed_at = float("-inf")
         self._title_version = self.terminal.title_version
         self._scrollback_total = self.terminal.screen.scrollback.total
         self.blink = CursorBlink(
@@ -131,6 +139,11 @@ class TerminalView(Widget, can_focus=True):
         """Whether the compositor shows the view (Show/Hide); hidden views skip frames."""
         self._scheduler: ParseScheduler | None = None
         self._queue: ParseQueue | None = None
+        self.send_now: Callable[[bytes], bool] | None = None
+        """A direct line to the remote side, tried before posting ``Input``: True when it
+        took the bytes.  A posted message waits its turn in the parent's queue behind
+        whatever the event loop is busy with (a flood in another tab); a keystroke's echo
+        cannot reach the screen before the keystroke left."""
         self._selection = Selection()
         self.mouse = TerminalMouse(
             self.terminal,
@@ -174,7 +187,7 @@ class TerminalView(Widget, can_focus=True):
         terminal = self.terminal
         replies = terminal.replies_to_send()
         if replies:
-            self.post_message(self.Input(self, replies))
+            self._send(replies)
         if terminal.title_version != self._title_version:
             self._title_version = terminal.title_version
             self.post_message(self.TitleChanged(self, terminal.title))
@@ -199,7 +212,11 @@ class TerminalView(Widget, can_focus=True):
                 return
             self._frame_timer.stop()  # real output preempts a lazy frame
             self._frame_timer = None
-        delay = self._last_frame + self._frame_seconds - time.monotonic()
+        now = time.monotonic()
+        spacing = self._frame_seconds
+        if spacing == _FRAME_SECONDS and now - self._typed_at < TYPED_RECENTLY:
+            spacing = _ECHO_FRAME_SECONDS
+        delay = self._last_frame + spacing - now
         if lazy:
             delay = max(delay, _LAZY_FRAME_SECONDS)
         self._frame_lazy = lazy
@@ -207,6 +224,13 @@ class TerminalView(Widget, can_focus=True):
             self._frame()
         else:
             self._frame_timer = self.set_timer(delay, self._frame, name="terminal-frame")
+
+    def _frame_now(self) -> None:
+        """Paint the pending frame at once: it answers a key (scrolling, focus), which
+        should not wait a frame's spacing behind output."""
+        if self._frame_timer is not None:
+            self._frame_timer.stop()
+            self._frame()
 
     def _frame(self) -> None:
         self._frame_timer = None
@@ -231,9 +255,11 @@ class TerminalView(Widget, can_focus=True):
 
     def on_focus(self) -> None:
         self.blink.focused()
+        self._frame_now()
 
     def on_blur(self) -> None:
         self.blink.blurred()
+        self._frame_now()
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         self.mouse.down(event)
@@ -363,6 +389,7 @@ class TerminalView(Widget, can_focus=True):
         if event.key in self.SCROLL_KEYS:
             page = max(1, self.size.height - 1)
             self.scroll_lines(page if event.key == "shift+pageup" else -page)
+            self._frame_now()
             return
         data = encode_key(
             event.key,
@@ -379,7 +406,8 @@ class TerminalView(Widget, can_focus=True):
             self._send(data)
 
     def _typed(self) -> None:
-        """Tell the scheduler (if attached) to favour this view's echo."""
+        """Tell the scheduler (if attached) to favour this view's echo; paint it at once."""
+        self._typed_at = time.monotonic()
         if self._scheduler is not None and self._queue is not None:
             self._scheduler.typed(self._queue, now=time.monotonic())
 
@@ -397,8 +425,10 @@ class TerminalView(Widget, can_focus=True):
             self._schedule_frame()
 
     def _send(self, data: bytes) -> None:
-        """Post bytes for the remote side as ``Input``."""
-        self.post_message(self.Input(self, data))
+        """Send bytes through ``send_now`` if it takes them, else post them as ``Input``."""
+        send_now = self.send_now
+        if send_now is None or not send_now(data):
+            self.post_message(self.Input(self, data))
 
     def selected_text(self) -> str:
         """The selected text, lines joined with newlines, trailing blanks removed."""

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, TabPane
+from textual.widgets import DataTable, Header, TabPane
 
 from ssm_tui.app_core.fleet_source import FleetSource, Scope, ScopedFleetSource
 from ssm_tui.app_core.forwards import Forwards, ForwardSpec
@@ -31,6 +31,7 @@ from ssm_tui.ui.fanout_tab import FanOutTab
 from ssm_tui.ui.fleet_browser import FleetBrowser
 from ssm_tui.ui.forward_dialog import NewForwardScreen
 from ssm_tui.ui.forwards_panel import ForwardsPanel
+from ssm_tui.ui.key_footer import KeyFooter
 from ssm_tui.ui.region_picker import RegionPicker
 from ssm_tui.ui.session_tab import SessionTab
 from ssm_tui.ui.session_tabs import FLEET_TAB, SessionTabs
@@ -149,7 +150,7 @@ class WorkspaceScreen(Screen[None]):
             yield FleetBrowser(self._source, id="browser")
         yield ForwardsPanel(id="forwards")
         yield BroadcastStatus(id="broadcast-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(ForwardsPanel).display = False

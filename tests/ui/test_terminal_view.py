@@ -162,6 +162,49 @@ class TestTyping:
             assert not view.has_focus
 
 
+class DirectShellApp(ShellApp):
+    """ShellApp whose view hands keys straight to the shell while it is ``live``."""
+
+    def __init__(self, shell: LocalShell) -> None:
+        super().__init__(shell)
+        self.live = True
+        self.posted: list[bytes] = []
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(TerminalView).send_now = self.send_now
+
+    def send_now(self, data: bytes) -> bool:
+        if self.live:
+            self.shell.write(data)
+        return self.live
+
+    def on_terminal_view_input(self, message: TerminalView.Input) -> None:
+        # Textual also calls ShellApp's handler, which writes the bytes to the shell.
+        self.posted.append(message.data)
+
+
+class TestDirectSend:
+    async def test_keys_go_through_send_now_and_post_no_input(self, shell: LocalShell) -> None:
+        app = DirectShellApp(shell)
+        async with app.run_test(size=(80, 26)) as pilot:
+            view = app.query_one(TerminalView)
+            await wait_for(pilot, lambda: "$" in screen_text(view))
+            await pilot.press(*"echo direct-line", "enter")
+            await wait_for(pilot, lambda: "\ndirect-line" in screen_text(view))
+            assert app.posted == []
+
+    async def test_keys_send_now_refuses_are_posted_as_input(self, shell: LocalShell) -> None:
+        app = DirectShellApp(shell)
+        async with app.run_test(size=(80, 26)) as pilot:
+            view = app.query_one(TerminalView)
+            await wait_for(pilot, lambda: "$" in screen_text(view))
+            app.live = False
+            await pilot.press(*"echo posted", "enter")
+            await wait_for(pilot, lambda: "\nposted" in screen_text(view))
+            assert b"".join(app.posted) == b"echo posted\r"
+
+
 class TestScreenModes:
     async def test_resize_reaches_the_shell(self, shell: LocalShell) -> None:
         app = ShellApp(shell)
@@ -489,3 +532,31 @@ class TestFrames:
             assert view._frame_timer is None and not view._frame_lazy
             row = view._shown[0]
             assert row == view._row_key(view._top_line()) and row[1] is not None
+
+    async def test_an_echo_after_typing_is_painted_at_once_other_output_waits(self) -> None:
+        app = OneView(b"$ ")
+        async with app.run_test(size=(20, 6)) as pilot:
+            view = app.query_one(TerminalView)
+            await wait_for(pilot, lambda: view.has_focus)
+            await pilot.pause(0.05)
+            view._last_frame = time.monotonic() - 0.005  # a frame 5 ms ago
+            view.feed(b"out")  # output nobody typed for: paced at 60 frames a second
+            assert view._frame_timer is not None
+            await wait_for(pilot, lambda: view._frame_timer is None)
+            await pilot.press("x")
+            view._last_frame = time.monotonic() - 0.005
+            view.feed(b"x")  # the echo
+            assert view._frame_timer is None
+            assert view._shown[0] == view._row_key(view._top_line())
+
+    async def test_a_scroll_key_paints_at_once_right_after_a_frame(self) -> None:
+        app = OneView(b"".join(b"line %d\r\n" % n for n in range(10)))
+        async with app.run_test(size=(20, 6)) as pilot:
+            view = app.query_one(TerminalView)
+            await wait_for(pilot, lambda: view.has_focus)
+            await pilot.pause(0.05)
+            view._last_frame = time.monotonic() + 60  # as if a frame was just painted
+            await pilot.press("shift+pageup")
+            assert view.scroll_back > 0
+            assert view._frame_timer is None
+            assert view._shown[0] == view._row_key(view._top_line())
