@@ -134,6 +134,7 @@ class WorkspaceScreen(Screen[None]):
         self.forwarder = Forwards(services, self._forwards_changed)
         self._live = 0
         self._last_command = ""
+        self._tabs_widget: SessionTabs | None = None
         self._restoring = workspace  # opened once the fleet is listed
         self._listed = False
 
@@ -168,7 +169,10 @@ class WorkspaceScreen(Screen[None]):
     @property
     def tabs(self) -> SessionTabs:
         """The tabs: the fleet browser, then one per session."""
-        return self.query_one(SessionTabs)
+        tabs = self._tabs_widget
+        if tabs is None or not tabs.is_attached:
+            tabs = self._tabs_widget = self.query_one(SessionTabs)
+        return tabs
 
     @property
     def browser(self) -> FleetBrowser:
@@ -453,15 +457,19 @@ class WorkspaceScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A key whose action does not apply is not consumed: the focused shell gets it.
-        tabs = self.query(SessionTabs)
-        if action in {"close_tab", "rename_tab"}:
-            return bool(tabs) and tabs.first().active not in ("", FLEET_TAB)
-        if action == "toggle_recording":
-            return bool(tabs) and self.session_tab() is not None
-        if action == "reopen_tab":
-            return bool(tabs) and tabs.first().can_reopen
-        if action == "mark_tab":
-            return bool(tabs) and self.session_tab(tabs.first().active or FLEET_TAB) is not None
+        # Asked for every binding whenever the footer or a key looks at the bindings (each
+        # focus change): the tabs widget is looked up once, not searched for in a DOM of
+        # twenty terminals each time.
         if action == "toggle_broadcast":
             return len(self.broadcast) > 0
-        return True
+        if action not in {"close_tab", "rename_tab", "toggle_recording", "reopen_tab", "mark_tab"}:
+            return True
+        try:
+            tabs = self.tabs
+        except NoMatches:  # not composed yet, or closing
+            return False
+        if action in {"close_tab", "rename_tab"}:
+            return tabs.active not in ("", FLEET_TAB)
+        if action == "reopen_tab":
+            return tabs.can_reopen
+        return self.session_tab(tabs.active or FLEET_TAB) is not None
