@@ -166,5 +166,10 @@ class LineTable(ScrollView, can_focus=True):
         return style
 
     def _cell_style(self, style: Style, component: str) -> Style:
-        """``style`` with what ``component`` sets (its colour, say), no background over it."""
-        return style + self.get_component_rich_style(component, partial=True)
+        """``style`` with ``component``'s colour and text style on top, but not its background.
+
+        The full component style, not the partial one: a translucent colour such as
+        ``$text-disabled`` comes out blended only there. Its background is the widget's,
+        which would cover the zebra stripe, so the row's is put back.
+        """
+        return style + self.get_component_rich_style(component) + Style(bgcolor=style.bgcolor)

@@ -287,7 +287,7 @@ class NodeTable(LineTable):
         for column, text, width in zip(self.columns, self._cells[index], self._widths, strict=True):
             cell_style = style
             if column.key == "ping" and node.ping_status in _PING_CLASSES and not cursor:
-                cell_style = style + self.get_component_rich_style(_PING_CLASSES[node.ping_status])
+                cell_style = self._cell_style(style, _PING_CLASSES[node.ping_status])
             segments.append(Segment(_fit(text, width) + " " * _GAP, cell_style))
         pad = max(0, self._frame[1] - sum(s.cell_length for s in segments))
         segments.append(Segment(" " * pad, style))
