@@ -51,18 +51,16 @@ class WorkspaceError(Exception):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SavedTab:
-    """A shell tab to reopen: where the node is, which document, the title the user gave."""
+class SavedTarget:
+    """The node a saved tab opens a shell on, or a saved forward goes through."""
 
     pair: Pair
     instance_id: str
     name: str = ""  # the node's Name tag when saved
-    document: str = ""  # empty: the account's default shell document
-    title: str = ""  # empty: the tab's usual title
 
     @property
     def node(self) -> ManagedNode:
-        """The node to open the shell on, as far as the file knows it."""
+        """The node, as far as the file knows it."""
         return ManagedNode(
             instance_id=self.instance_id,
             profile=self.pair.profile,
@@ -72,26 +70,21 @@ class SavedTab:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SavedForward:
+class SavedTab(SavedTarget):
+    """A shell tab to reopen: where the node is, which document, the title the user gave."""
+
+    document: str = ""  # empty: the account's default shell document
+    title: str = ""  # empty: the tab's usual title
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SavedForward(SavedTarget):
     """A port forward to reopen: ``bind:local_port`` through the node to host:remote_port."""
 
-    pair: Pair
-    instance_id: str
     remote_port: int
-    name: str = ""
     remote_host: str = ""  # empty: the node itself
     local_port: int = 0  # 0: the system picks a free port
     bind: str = "127.0.0.1"
-
-    @property
-    def node(self) -> ManagedNode:
-        """The node the forward goes through."""
-        return ManagedNode(
-            instance_id=self.instance_id,
-            profile=self.pair.profile,
-            region=self.pair.region,
-            name=self.name,
-        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

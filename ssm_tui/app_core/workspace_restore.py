@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypedDict
 
 from ssm_tui.app_core.forwards import ForwardSpec
 from ssm_tui.app_core.node_shell import one_line
 from ssm_tui.app_core.workspace_file import SavedForward, SavedTab, Workspace
-from ssm_tui.aws.nodes import FleetSnapshot, ManagedNode
+from ssm_tui.aws.nodes import FleetSnapshot, ManagedNode, Pair
 
 
 class RestoreTarget(Protocol):
@@ -132,20 +132,11 @@ def capture(name: str, tabs: Iterable[OpenTab], forwards: Iterable[ForwardSpec])
     return Workspace(
         name=name,
         tabs=tuple(
-            SavedTab(
-                pair=tab.node.pair,
-                instance_id=tab.node.instance_id,
-                name=tab.node.name,
-                document=tab.document,
-                title=tab.title,
-            )
-            for tab in tabs
+            SavedTab(**_target(tab.node), document=tab.document, title=tab.title) for tab in tabs
         ),
         forwards=tuple(
             SavedForward(
-                pair=spec.node.pair,
-                instance_id=spec.node.instance_id,
-                name=spec.node.name,
+                **_target(spec.node),
                 remote_port=spec.remote_port,
                 remote_host=spec.host,
                 local_port=spec.local_port,
@@ -154,3 +145,14 @@ def capture(name: str, tabs: Iterable[OpenTab], forwards: Iterable[ForwardSpec])
             for spec in forwards
         ),
     )
+
+
+class _Target(TypedDict):
+    pair: Pair
+    instance_id: str
+    name: str
+
+
+def _target(node: ManagedNode) -> _Target:
+    """The fields of a ``SavedTarget`` (a saved tab's or forward's) that say it is ``node``."""
+    return {"pair": node.pair, "instance_id": node.instance_id, "name": node.name}

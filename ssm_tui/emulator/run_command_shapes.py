@@ -59,11 +59,7 @@ def command_shape(command: Command) -> Json:
         "ErrorCount": command.error_count,
         "DeliveryTimedOutCount": command.delivery_timed_out_count,
         "ServiceRole": "",
-        "NotificationConfig": {
-            "NotificationArn": "",
-            "NotificationEvents": [],
-            "NotificationType": "",
-        },
+        "NotificationConfig": _NOTIFICATIONS,
         "CloudWatchOutputConfig": _CLOUDWATCH,
         "TimeoutSeconds": command.timeout_seconds,
     }
@@ -85,11 +81,7 @@ def invocation_shape(command: Command, invocation: Invocation, *, details: bool)
         "StandardErrorUrl": "",
         "CommandPlugins": [],
         "ServiceRole": "",
-        "NotificationConfig": {
-            "NotificationArn": "",
-            "NotificationEvents": [],
-            "NotificationType": "",
-        },
+        "NotificationConfig": _NOTIFICATIONS,
         "CloudWatchOutputConfig": _CLOUDWATCH,
     }
     if details:

@@ -15,7 +15,6 @@ from ssm_tui.aws.sessions_api import SessionApi
 from ssm_tui.sessions.base import SessionOptions
 from ssm_tui.sessions.exec import ExecSession, OutputHandler
 from ssm_tui.sessions.fanout_events import (
-    FanOutEvent,
     FanOutListener,
     FirstLine,
     NodeFinished,
@@ -25,6 +24,7 @@ from ssm_tui.sessions.fanout_events import (
     offline,
     runnable,
 )
+from ssm_tui.sessions.fanout_reporter import FanOutReporter
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class SessionFanOut:
             raise ValueError("max_concurrency must be at least 1")
         self.nodes = list(nodes)
         self.command = command
-        self._on_event = on_event
+        self._report = FanOutReporter(on_event)
         self._slots = asyncio.Semaphore(max_concurrency)
         self._clients = clients or ClientPool()
         self._options = options
@@ -84,10 +84,10 @@ class SessionFanOut:
 
     async def _node(self, node: ManagedNode) -> NodeFinished:
         if not runnable(node):
-            return self._finish(offline(node))
+            return self._report.finish(offline(node))
         async with self._slots:
             if self._cancelled:
-                return self._finish(NodeFinished(node=node, state=NodeState.CANCELLED))
+                return self._report.finish(NodeFinished(node=node, state=NodeState.CANCELLED))
             began = time.monotonic()
             first = FirstLine()
             try:
@@ -97,7 +97,7 @@ class SessionFanOut:
                 result = NodeFinished(
                     node=node, state=NodeState.ERROR, reason=str(exc) or repr(exc)
                 )
-        return self._finish(
+        return self._report.finish(
             NodeFinished(
                 node=node,
                 state=result.state,
@@ -112,7 +112,7 @@ class SessionFanOut:
         def output(stderr: bool) -> OutputHandler:
             def write(data: bytes) -> None:
                 first.feed(data)
-                self._emit(NodeOutput(node=node, data=data, stderr=stderr))
+                self._report.emit(NodeOutput(node=node, data=data, stderr=stderr))
 
             return write
 
@@ -130,7 +130,7 @@ class SessionFanOut:
             return NodeFinished(node=node, state=NodeState.ERROR, reason=str(exc))
         self._live.add(session)
         try:
-            self._emit(NodeStarted(node=node))
+            self._report.emit(NodeStarted(node=node))
             if self._cancelled:  # Ctrl-C came while StartSession was in flight
                 await session.terminate()
             end = await session.wait()
@@ -152,13 +152,3 @@ class SessionFanOut:
         if api is None:
             api = self._apis[pair] = SessionApi(pair, clients=self._clients)
         return api
-
-    def _finish(self, result: NodeFinished) -> NodeFinished:
-        self._emit(result)
-        return result
-
-    def _emit(self, event: FanOutEvent) -> None:
-        try:
-            self._on_event(event)
-        except Exception as exc:  # a listener's bug must not kill a node's session
-            log.warning("fan-out listener failed on %s: %r", type(event).__name__, exc)

@@ -12,7 +12,6 @@ from ssm_tui.aws.nodes import ManagedNode, Pair
 from ssm_tui.aws.profiles import ClientPool
 from ssm_tui.aws.run_command import InvocationResult, RunCommandApi
 from ssm_tui.sessions.fanout_events import (
-    FanOutEvent,
     FanOutListener,
     FirstLine,
     NodeFinished,
@@ -22,6 +21,7 @@ from ssm_tui.sessions.fanout_events import (
     offline,
     runnable,
 )
+from ssm_tui.sessions.fanout_reporter import FanOutReporter
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class RunCommandFanOut:
     ) -> None:
         self.nodes = list(nodes)
         self.command = command
-        self._on_event = on_event
+        self._report = FanOutReporter(on_event)
         self._clients = clients or ClientPool()
         self._execution_timeout = execution_timeout
         self._first_poll, self._max_poll = first_poll, max_poll
@@ -69,7 +69,7 @@ class RunCommandFanOut:
             if runnable(node):
                 groups.setdefault(node.pair, []).append(node)
             else:
-                results[node.key] = self._finish(offline(node))
+                results[node.key] = self._report.finish(offline(node))
         done = await asyncio.gather(*(self._pair(pair, nodes) for pair, nodes in groups.items()))
         for finished in done:
             results.update((r.node.key, r) for r in finished)
@@ -86,7 +86,9 @@ class RunCommandFanOut:
 
     async def _pair(self, pair: Pair, nodes: list[ManagedNode]) -> list[NodeFinished]:
         if self._cancelled:
-            return [self._finish(NodeFinished(node=n, state=NodeState.CANCELLED)) for n in nodes]
+            return [
+                self._report.finish(NodeFinished(node=n, state=NodeState.CANCELLED)) for n in nodes
+            ]
         api = RunCommandApi(pair, clients=self._clients)
         began = time.monotonic()
         try:
@@ -97,7 +99,7 @@ class RunCommandFanOut:
                 comment="ssm-tui exec",
             )
         except AwsError as exc:
-            return [self._finish(_error(n, str(exc))) for n in nodes]
+            return [self._report.finish(_error(n, str(exc))) for n in nodes]
         self._sent += [(api, c) for c in command_ids]
         if self._cancelled:
             await self.cancel()
@@ -120,7 +122,7 @@ class RunCommandFanOut:
                 failures += 1
                 if failures < _POLL_FAILURES:
                     continue
-                finished += [self._finish(_error(n, str(exc))) for n in pending.values()]
+                finished += [self._report.finish(_error(n, str(exc))) for n in pending.values()]
                 break
             done: list[tuple[str, ManagedNode]] = []
             for command_id, status in listed:
@@ -129,7 +131,7 @@ class RunCommandFanOut:
                     continue
                 if status.status not in ("Pending", "Delayed") and node.instance_id not in started:
                     started.add(node.instance_id)
-                    self._emit(NodeStarted(node=node))
+                    self._report.emit(NodeStarted(node=node))
                 if status.final:
                     done.append((command_id, pending.pop(node.instance_id)))
             finished += await asyncio.gather(
@@ -149,19 +151,19 @@ class RunCommandFanOut:
             try:
                 result = await api.result(command_id, node.instance_id)
             except AwsError as exc:
-                return self._finish(_error(node, str(exc)))
+                return self._report.finish(_error(node, str(exc)))
         if node.instance_id not in started:
             started.add(node.instance_id)
-            self._emit(NodeStarted(node=node))
+            self._report.emit(NodeStarted(node=node))
         first = FirstLine()
         for text, stderr in ((result.stdout, False), (result.stderr, True)):
             if text:
                 data = text.encode()
                 first.feed(data)
-                self._emit(NodeOutput(node=node, data=data, stderr=stderr))
+                self._report.emit(NodeOutput(node=node, data=data, stderr=stderr))
         state, reason = _state(result)
         elapsed = result.elapsed if result.elapsed is not None else time.monotonic() - began
-        return self._finish(
+        return self._report.finish(
             NodeFinished(
                 node=node,
                 state=state,
@@ -171,16 +173,6 @@ class RunCommandFanOut:
                 reason=reason,
             )
         )
-
-    def _finish(self, result: NodeFinished) -> NodeFinished:
-        self._emit(result)
-        return result
-
-    def _emit(self, event: FanOutEvent) -> None:
-        try:
-            self._on_event(event)
-        except Exception as exc:  # a listener's bug must not stop the polling
-            log.warning("fan-out listener failed on %s: %r", type(event).__name__, exc)
 
 
 _RAN = (NodeState.OK, NodeState.FAILED)

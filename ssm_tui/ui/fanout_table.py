@@ -7,21 +7,17 @@ reporting at once cost a few strips per frame, not a table rebuild.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
-from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ssm_tui.app_core.fanout_results import FanOutResults, NodeKey, NodeResult, OutputGroup
 from ssm_tui.sessions.fanout_events import NodeState
+from ssm_tui.ui.line_table import LineTable
 
 Entry = NodeResult | OutputGroup
 
@@ -57,30 +53,13 @@ def entry_cells(entry: Entry, now: float) -> tuple[str, str, str, str, str]:
     )
 
 
-class FanOutTable(ScrollView, can_focus=True):
+class FanOutTable(LineTable):
     """A fan-out run's nodes (or output groups) as rows with a cursor.
 
-    | Key(s) | Description |
-    | :- | :- |
-    | up, k | Move the cursor up. |
-    | down, j | Move the cursor down. |
-    | pageup, pagedown | Move the cursor by a page. |
-    | home, end | Jump to the first or last row. |
+    The keys are those of ``LineTable``.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-    ]
-
     COMPONENT_CLASSES = {
-        "fanout-table--header",
-        "fanout-table--cursor",
-        "fanout-table--odd",
         "fanout-table--quiet",
         "fanout-table--running",
         "fanout-table--ok",
@@ -90,25 +69,13 @@ class FanOutTable(ScrollView, can_focus=True):
 
     DEFAULT_CSS = """
     FanOutTable {
-        background: $surface;
-        & > .fanout-table--header { text-style: bold; background: $panel; color: $foreground; }
-        & > .fanout-table--cursor { background: $block-cursor-blurred-background; }
-        & > .fanout-table--odd { background: $surface-lighten-1; }
         & > .fanout-table--quiet { text-style: dim; }
         & > .fanout-table--running { color: $accent; }
         & > .fanout-table--ok { color: $success; }
         & > .fanout-table--failed { color: $error; text-style: bold; }
         & > .fanout-table--warning { color: $warning; }
-        &:focus > .fanout-table--cursor {
-            background: $block-cursor-background;
-            color: $block-cursor-foreground;
-            text-style: $block-cursor-text-style;
-        }
     }
     """
-
-    cursor_row: reactive[int] = reactive(0, always_update=True)
-    """Index of the highlighted row."""
 
     class Selected(Message):
         """Enter on a row: show the output of ``entry`` (a node, or a group of alike nodes)."""
@@ -133,10 +100,14 @@ class FanOutTable(ScrollView, can_focus=True):
         self.grouped = False
         self._name_width = _name_width(r.node.label for r in nodes)
         self._strips: dict[int, Strip] = {}  # rows drawn, the cursor row excepted
-        self._frame = (Style(), 0)
         self._set_size()
 
     # -- data -----------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        """How many rows are shown."""
+        return len(self._entries)
 
     @property
     def entries(self) -> list[Entry]:
@@ -208,107 +179,42 @@ class FanOutTable(ScrollView, can_focus=True):
 
     # -- cursor ---------------------------------------------------------------------------
 
-    def validate_cursor_row(self, row: int) -> int:
-        return max(0, min(row, len(self._entries) - 1))
-
-    def watch_cursor_row(self, row: int) -> None:
-        page = max(1, self.scrollable_content_region.height - 1)
-        top = round(self.scroll_y)
-        if row < top:
-            self.scroll_to(y=row, animate=False, immediate=True)
-        elif row >= top + page:
-            self.scroll_to(y=row - page + 1, animate=False, immediate=True)
-        self.refresh()
-
-    def action_cursor_up(self) -> None:
-        self.cursor_row -= 1
-
-    def action_cursor_down(self) -> None:
-        self.cursor_row += 1
-
-    def action_page_up(self) -> None:
-        self.cursor_row -= max(1, self.scrollable_content_region.height - 2)
-
-    def action_page_down(self) -> None:
-        self.cursor_row += max(1, self.scrollable_content_region.height - 2)
-
-    def action_first(self) -> None:
-        self.cursor_row = 0
-
-    def action_last(self) -> None:
-        self.cursor_row = len(self._entries) - 1
-
     def select(self) -> None:
         """Ask to show the highlighted row's output."""
         if (entry := self.highlighted) is not None:
             self.post_message(self.Selected(entry))
 
-    async def _on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None or offset.y == 0:
-            return
-        row = round(self.scroll_y) + offset.y - 1
-        if row < len(self._entries):
-            self.cursor_row = row
-            if event.chain == 2:
-                self.select()
+    def _row_clicked(self, row: int, chain: int) -> None:
+        if chain == 2:
+            self.select()
 
     # -- drawing --------------------------------------------------------------------------
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
+    def _forget_strips(self) -> None:
         self._strips.clear()
 
-    def _on_resize(self) -> None:
-        self._strips.clear()  # strips are padded to the width
+    def _header_strip(self) -> Strip:
+        header = ("Nodes" if self.grouped else "Node", *(label for label, _ in _FIXED), "Output")
+        style = self._header_style()
+        return self._strip(header, style, style)
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        self._frame = (self.rich_style, self.scrollable_content_region.width)
-        return super().render_lines(crop)
-
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        base, width = self._frame
-        if y == 0:
-            return self._strip(self._header(), header=True).crop_extend(
-                scroll_x, scroll_x + width, base
-            )
-        row = scroll_y + y - 1
-        if row >= len(self._entries):
-            return Strip.blank(width, base)
+    def _row_strip(self, row: int) -> Strip:
         cursor = row == self.cursor_row
         strip = None if cursor else self._strips.get(row)
         if strip is None:
             entry = self._entries[row]
-            strip = self._strip(entry_cells(entry, self._clock()), entry=entry, row=row)
+            style = self._row_style(cursor=cursor, odd=row % 2 == 1)
+            state_style = style
+            if not cursor:
+                result = entry.first if isinstance(entry, OutputGroup) else entry
+                state_style = self._cell_style(style, _STATE_CLASSES[result.state])
+            strip = self._strip(entry_cells(entry, self._clock()), style, state_style)
             if not cursor:
                 self._strips[row] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+        return strip
 
-    def _header(self) -> tuple[str, ...]:
-        return ("Nodes" if self.grouped else "Node", *(label for label, _ in _FIXED), "Output")
-
-    def _strip(
-        self,
-        cells: tuple[str, ...],
-        *,
-        header: bool = False,
-        entry: Entry | None = None,
-        row: int = 0,
-    ) -> Strip:
-        style = self._frame[0]
-        if header:
-            style += self.get_component_rich_style("fanout-table--header")
-        elif row == self.cursor_row:
-            style += self.get_component_rich_style("fanout-table--cursor")
-        elif row % 2:
-            style += self.get_component_rich_style("fanout-table--odd")
-        state_style = style
-        if entry is not None and row != self.cursor_row:
-            result = entry.first if isinstance(entry, OutputGroup) else entry
-            # Partial: the state's colour only, not a background over the zebra stripe.
-            state_class = _STATE_CLASSES[result.state]
-            state_style += self.get_component_rich_style(state_class, partial=True)
+    def _strip(self, cells: tuple[str, ...], style: Style, state_style: Style) -> Strip:
+        """``cells`` in their columns, in ``style`` but for the state cell in ``state_style``."""
         widths = (self._name_width, *(w for _, w in _FIXED))
         segments = [Segment(" ", style)]
         for index, (text, width) in enumerate(zip(cells, widths, strict=False)):

@@ -12,17 +12,14 @@ from collections.abc import Iterable, Sequence
 from typing import ClassVar, Protocol
 
 from rich.segment import Segment
-from rich.style import Style
-from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ssm_tui.aws.nodes import ManagedNode
+from ssm_tui.ui.line_table import LineTable
 from ssm_tui.ui.node_columns import COLUMNS, NodeColumn
 
 NodeKey = tuple[str | None, str, str]
@@ -45,35 +42,24 @@ _PING_CLASSES = {
 }
 
 
-class NodeTable(ScrollView, can_focus=True):
+class NodeTable(LineTable):
     """The fleet as rows: a cursor, marks, sorting by column, a filter predicate.
+
+    The keys of ``LineTable``, and:
 
     | Key(s) | Description |
     | :- | :- |
-    | up, k | Move the cursor up. |
-    | down, j | Move the cursor down. |
-    | pageup, pagedown | Move the cursor by a page. |
-    | home, end | Jump to the first or last row. |
     | space | Mark or unmark the highlighted node. |
 
     Clicking a header sorts by that column; clicking it again reverses the order.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
         Binding("space", "toggle_mark", "Mark", id="ssm-tui.mark"),
     ]
 
     COMPONENT_CLASSES = {
-        "node-table--header",
         "node-table--sorted",
-        "node-table--cursor",
-        "node-table--odd",
         "node-table--mark",
         "node-table--online",
         "node-table--connection-lost",
@@ -82,25 +68,13 @@ class NodeTable(ScrollView, can_focus=True):
 
     DEFAULT_CSS = """
     NodeTable {
-        background: $surface;
-        & > .node-table--header { text-style: bold; background: $panel; color: $foreground; }
         & > .node-table--sorted { color: $accent; }
-        & > .node-table--cursor { background: $block-cursor-blurred-background; }
-        & > .node-table--odd { background: $surface-lighten-1; }
         & > .node-table--mark { color: $accent; text-style: bold; }
         & > .node-table--online { color: $success; }
         & > .node-table--connection-lost { color: $warning; }
         & > .node-table--inactive { color: $text-disabled; }
-        &:focus > .node-table--cursor {
-            background: $block-cursor-background;
-            color: $block-cursor-foreground;
-            text-style: $block-cursor-text-style;
-        }
     }
     """
-
-    cursor_row: reactive[int] = reactive(0, always_update=True)
-    """Index of the highlighted row among the rows shown."""
 
     class Highlighted(Message):
         """The cursor moved to another node (``None`` when no row is shown)."""
@@ -139,7 +113,6 @@ class NodeTable(ScrollView, can_focus=True):
         self.sort_reverse = False
         self._marked: set[NodeKey] = set()
         self._strips: LRUCache[tuple[int, bool, bool, bool], Strip] = LRUCache(512)
-        self._frame = (Style(), 0)  # (base style, width) of the frame being drawn
 
     # -- data -----------------------------------------------------------------------------
 
@@ -259,92 +232,40 @@ class NodeTable(ScrollView, can_focus=True):
 
     # -- cursor ---------------------------------------------------------------------------
 
-    def validate_cursor_row(self, row: int) -> int:
-        return max(0, min(row, len(self._rows) - 1))
-
     def watch_cursor_row(self, row: int) -> None:
         self._strips.clear()
-        page = max(1, self.scrollable_content_region.height - 1)
-        top = round(self.scroll_y)
-        if row < top:
-            self.scroll_to(y=row, animate=False, immediate=True)
-        elif row >= top + page:
-            self.scroll_to(y=row - page + 1, animate=False, immediate=True)
-        self.refresh()
+        super().watch_cursor_row(row)
         self.post_message(self.Highlighted(self.highlighted_node))
-
-    def action_cursor_up(self) -> None:
-        self.cursor_row -= 1
-
-    def action_cursor_down(self) -> None:
-        self.cursor_row += 1
-
-    def action_page_up(self) -> None:
-        self.cursor_row -= max(1, self.scrollable_content_region.height - 2)
-
-    def action_page_down(self) -> None:
-        self.cursor_row += max(1, self.scrollable_content_region.height - 2)
-
-    def action_first(self) -> None:
-        self.cursor_row = 0
-
-    def action_last(self) -> None:
-        self.cursor_row = len(self._rows) - 1
 
     def action_toggle_mark(self) -> None:
         node = self.highlighted_node
         if node is not None:
             self.toggle_mark(node)
 
-    async def _on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        scroll_x, scroll_y = self.scroll_offset
-        if offset.y == 0:
-            x = offset.x + scroll_x - 2  # the mark column
-            for column, width in zip(self.columns, self._widths, strict=True):
-                if 0 <= x < width + _GAP:
-                    self.sort_by(column.key)
-                    return
-                x -= width + _GAP
-        elif scroll_y + offset.y - 1 < len(self._rows):
-            self.cursor_row = scroll_y + offset.y - 1
+    def _header_clicked(self, x: int) -> None:
+        x -= 2  # the mark column
+        for column, width in zip(self.columns, self._widths, strict=True):
+            if 0 <= x < width + _GAP:
+                self.sort_by(column.key)
+                return
+            x -= width + _GAP
 
     # -- drawing --------------------------------------------------------------------------
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
+    def _forget_strips(self) -> None:
         self._strips.clear()
 
-    def _on_resize(self) -> None:
-        self._strips.clear()  # row strips are padded to the width
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # Work out the base style and width once per frame, not once per line.
-        self._frame = (self.rich_style, self.scrollable_content_region.width)
-        return super().render_lines(crop)
-
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        base, width = self._frame
-        if y == 0:
-            strip = self._header_strip()
-        elif scroll_y + y - 1 < len(self._rows):
-            row = scroll_y + y - 1
-            index = self._rows[row]
-            marked = self._fleet[index].key in self._marked
-            key = (index, row == self.cursor_row, row % 2 == 1, marked)
-            cached = self._strips.get(key)
-            if cached is None:
-                cached = self._strips[key] = self._row_strip(*key)
-            strip = cached
-        else:
-            return Strip.blank(width, base)
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+    def _row_strip(self, row: int) -> Strip:
+        index = self._rows[row]
+        marked = self._fleet[index].key in self._marked
+        key = (index, row == self.cursor_row, row % 2 == 1, marked)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strips[key] = self._draw_row(*key)
+        return strip
 
     def _header_strip(self) -> Strip:
-        style = self._frame[0] + self.get_component_rich_style("node-table--header")
+        style = self._header_style()
         sorted_style = style + self.get_component_rich_style("node-table--sorted")
         segments = [Segment("  ", style)]
         for column, width in zip(self.columns, self._widths, strict=True):
@@ -358,19 +279,15 @@ class NodeTable(ScrollView, can_focus=True):
         segments.append(Segment(" " * pad, style))
         return Strip(segments)
 
-    def _row_strip(self, index: int, cursor: bool, odd: bool, marked: bool) -> Strip:
-        style = self._frame[0]
-        if cursor:
-            style += self.get_component_rich_style("node-table--cursor")
-        elif odd:
-            style += self.get_component_rich_style("node-table--odd")
+    def _draw_row(self, index: int, cursor: bool, odd: bool, marked: bool) -> Strip:
+        style = self._row_style(cursor=cursor, odd=odd)
         node = self._fleet[index]
         mark_style = style + self.get_component_rich_style("node-table--mark")
         segments = [Segment(_MARK + " " if marked else "  ", mark_style)]
         for column, text, width in zip(self.columns, self._cells[index], self._widths, strict=True):
             cell_style = style
             if column.key == "ping" and node.ping_status in _PING_CLASSES and not cursor:
-                cell_style = style + self.get_component_rich_style(_PING_CLASSES[node.ping_status])
+                cell_style = self._cell_style(style, _PING_CLASSES[node.ping_status])
             segments.append(Segment(_fit(text, width) + " " * _GAP, cell_style))
         pad = max(0, self._frame[1] - sum(s.cell_length for s in segments))
         segments.append(Segment(" " * pad, style))

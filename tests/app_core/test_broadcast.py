@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from functools import partial
 
 import pytest
 
-from ssm_tui.app_core.broadcast import BroadcastGroup, MemberStatus, confirm_reasons
+from ssm_tui.app_core.broadcast import (
+    BACKLOG_LIMIT,
+    BroadcastGroup,
+    MemberStatus,
+    confirm_reasons,
+)
 from ssm_tui.app_core.node_shell import NodeShell
 from ssm_tui.app_core.session_services import SessionServices
 from ssm_tui.aws.nodes import ManagedNode
@@ -57,27 +63,41 @@ class Box:
         return text.encode() in self.output
 
 
+@asynccontextmanager
+async def started(services: SessionServices, *targets: tuple[str, str]) -> AsyncIterator[list[Box]]:
+    """A started Box per (instance id, name), every shell closed on the way out."""
+    running = [Box(services, instance_id, name) for instance_id, name in targets]
+    try:
+        for box in running:
+            await box.start()
+        yield running
+    finally:
+        for box in running:
+            box.shell.close()
+        await services.close_all()
+
+
+def broadcasting(*boxes: Box, backlog_limit: int = BACKLOG_LIMIT) -> BroadcastGroup:
+    """A group of the ``boxes``' shells, switched on."""
+    group = BroadcastGroup(backlog_limit=backlog_limit)
+    for box in boxes:
+        group.add(box.shell)
+    group.enable()
+    return group
+
+
 @pytest.fixture
 async def boxes(lab: Lab) -> AsyncIterator[list[Box]]:
     services = SessionServices(Config(), api_factory=lambda pair: lab.api)
-    started = [Box(services, SHELL, "box-1"), Box(services, PORTS, "web-1")]
-    started.append(Box(services, FAULTY, "flaky-1"))
-    for box in started:
-        await box.start()
-    yield started
-    for box in started:
-        box.shell.close()
-    await services.close_all()
+    async with started(services, (SHELL, "box-1"), (PORTS, "web-1"), (FAULTY, "flaky-1")) as three:
+        yield three
 
 
 async def test_keys_typed_in_a_member_reach_every_members_own_shell_and_no_other(
     boxes: list[Box],
 ) -> None:
     first, second, outsider = boxes
-    group = BroadcastGroup()
-    group.add(first.shell)
-    group.add(second.shell)
-    group.enable()
+    group = broadcasting(first, second)
     first.type(group, b"echo $((6*7))-from-one\r")
     await eventually(lambda: first.shows("42-from-one") and second.shows("42-from-one"))
     second.type(group, b"echo $((6*8))-from-two\r")
@@ -132,28 +152,20 @@ async def test_a_member_that_never_acknowledges_queues_up_to_the_limit_then_drop
 ) -> None:
     lab.set_faults(FAULTY, Faults(withhold_acks=1.0))
     services = SmallWindows(Config(), api_factory=lambda pair: lab.api)
-    fine, stuck = Box(services, SHELL, "box-1"), Box(services, FAULTY, "flaky-1")
-    for box in (fine, stuck):
-        await box.start()
-    group = BroadcastGroup(backlog_limit=40)
-    group.add(fine.shell)
-    group.add(stuck.shell)
-    group.enable()
-    stuck_session = stuck.shell.session
-    assert stuck_session is not None
-    lines = [f"echo line-{n}-$(({n}*11))\r".encode() for n in range(1, 6)]
-    for n, line in enumerate(lines, start=1):
-        fine.type(group, line)
-        await eventually(partial(fine.shows, f"line-{n}-{n * 11}"))
-    status = group.status(stuck.shell)
-    assert not stuck_session.writable
-    assert 0 < status.queued <= 40
-    assert status.dropped > 0
-    assert status.sent + status.queued + status.dropped == sum(map(len, lines))
-    assert status.lagging
-    fine.shell.close()
-    stuck.shell.close()
-    await services.close_all()
+    async with started(services, (SHELL, "box-1"), (FAULTY, "flaky-1")) as (fine, stuck):
+        group = broadcasting(fine, stuck, backlog_limit=40)
+        stuck_session = stuck.shell.session
+        assert stuck_session is not None
+        lines = [f"echo line-{n}-$(({n}*11))\r".encode() for n in range(1, 6)]
+        for n, line in enumerate(lines, start=1):
+            fine.type(group, line)
+            await eventually(partial(fine.shows, f"line-{n}-{n * 11}"))
+        status = group.status(stuck.shell)
+        assert not stuck_session.writable
+        assert 0 < status.queued <= 40
+        assert status.dropped > 0
+        assert status.sent + status.queued + status.dropped == sum(map(len, lines))
+        assert status.lagging
 
 
 async def test_a_slow_member_gets_its_queued_bytes_in_order_once_it_catches_up(
@@ -161,25 +173,17 @@ async def test_a_slow_member_gets_its_queued_bytes_in_order_once_it_catches_up(
 ) -> None:
     lab.set_faults(FAULTY, Faults(delay=0.2))
     services = SmallWindows(Config(), api_factory=lambda pair: lab.api)
-    fast, slow = Box(services, SHELL, "box-1"), Box(services, FAULTY, "flaky-1")
-    for box in (fast, slow):
-        await box.start()
-    group = BroadcastGroup()
-    group.add(fast.shell)
-    group.add(slow.shell)
-    group.enable()
-    for n in range(1, 4):
-        fast.type(group, f"echo slow-{n}-$(({n}*7))\r".encode())
-    assert group.status(slow.shell).queued > 0  # the first line filled its small window
-    for n in range(1, 4):
-        await eventually(partial(slow.shows, f"slow-{n}-{n * 7}"))
-        assert fast.shows(f"slow-{n}-{n * 7}")
-    await eventually(lambda: not group.status(slow.shell).lagging)
-    assert slow.output.index(b"slow-1-7") < slow.output.index(b"slow-2-14")
-    assert slow.output.index(b"slow-2-14") < slow.output.index(b"slow-3-21")
-    fast.shell.close()
-    slow.shell.close()
-    await services.close_all()
+    async with started(services, (SHELL, "box-1"), (FAULTY, "flaky-1")) as (fast, slow):
+        group = broadcasting(fast, slow)
+        for n in range(1, 4):
+            fast.type(group, f"echo slow-{n}-$(({n}*7))\r".encode())
+        assert group.status(slow.shell).queued > 0  # the first line filled its small window
+        for n in range(1, 4):
+            await eventually(partial(slow.shows, f"slow-{n}-{n * 7}"))
+            assert fast.shows(f"slow-{n}-{n * 7}")
+        await eventually(lambda: not group.status(slow.shell).lagging)
+        assert slow.output.index(b"slow-1-7") < slow.output.index(b"slow-2-14")
+        assert slow.output.index(b"slow-2-14") < slow.output.index(b"slow-3-21")
 
 
 async def test_a_closed_tab_leaves_the_group_and_an_empty_group_turns_off(

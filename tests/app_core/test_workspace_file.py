@@ -43,19 +43,11 @@ names = st.text(
     max_size=40,
 ).filter(lambda n: n == n.strip() and not n.startswith("."))
 pairs = st.builds(Pair, profile=st.none() | texts.filter(bool), region=texts.filter(bool))
-tabs = st.builds(
-    SavedTab,
-    pair=pairs,
-    instance_id=texts.filter(bool),
-    name=texts,
-    document=texts,
-    title=texts,
-)
+targets = {"pair": pairs, "instance_id": texts.filter(bool), "name": texts}  # SavedTarget
+tabs = st.builds(SavedTab, **targets, document=texts, title=texts)
 forwards = st.builds(
     SavedForward,
-    pair=pairs,
-    instance_id=texts.filter(bool),
-    name=texts,
+    **targets,
     remote_host=texts,
     remote_port=st.integers(1, 65535),
     local_port=st.integers(0, 65535),

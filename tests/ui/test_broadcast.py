@@ -48,13 +48,15 @@ async def three_shells(pilot: Pilot[Any]) -> list[SessionTab]:
     return [await open_shell(pilot, name) for name in ("web-1", "web-2", "api-1")]
 
 
-async def mark_first_two(pilot: Pilot[Any], tabs: list[SessionTab]) -> None:
-    """Mark web-1 from inside its shell and web-2 from the tab bar."""
+async def first_two_marked(pilot: Pilot[Any]) -> list[SessionTab]:
+    """``three_shells``, then web-1 marked from inside its shell and web-2 from the tab bar."""
+    tabs = await three_shells(pilot)
     await pilot.press("alt+2", "ctrl+f5")
     await pilot.press("alt+3", "ctrl+right_square_bracket", "ctrl+f5")
     app = pilot.app
     assert isinstance(app, LiveApp)
     await until(pilot, lambda: all(title(app, tab).startswith("⇶ ") for tab in tabs[:2]))
+    return tabs
 
 
 class TestMarkingAndTyping:
@@ -63,8 +65,7 @@ class TestMarkingAndTyping:
     ) -> None:
         app = LiveApp(config=NO_GUARD)
         async with app.run_test(size=SIZE) as pilot:
-            web1, web2, api1 = await three_shells(pilot)
-            await mark_first_two(pilot, [web1, web2])
+            web1, web2, api1 = await first_two_marked(pilot)
             assert not title(app, api1).startswith("⇶")
             assert str(status_line(app).render()) == "2 tabs marked for broadcast: web-1, web-2"
             await pilot.press("alt+3", "ctrl+f6")
@@ -117,8 +118,7 @@ class TestMarkingAndTyping:
     async def test_release_and_app_keys_are_never_broadcast(self, env: None) -> None:
         app = LiveApp(config=NO_GUARD)
         async with app.run_test(size=SIZE) as pilot:
-            web1, web2, _ = await three_shells(pilot)
-            await mark_first_two(pilot, [web1, web2])
+            web1, web2, _ = await first_two_marked(pilot)
             await pilot.press("alt+2", "ctrl+f6")
             group = app.workspace.broadcast
             assert group.enabled
@@ -139,8 +139,7 @@ class TestMarkingAndTyping:
     ) -> None:
         app = LiveApp(config=NO_GUARD)
         async with app.run_test(size=SIZE) as pilot:
-            web1, web2, _ = await three_shells(pilot)
-            await mark_first_two(pilot, [web1, web2])
+            web1, web2, _ = await first_two_marked(pilot)
             await pilot.press("alt+2")
             await run(pilot, "exit")
             await until(pilot, lambda: "web-1 · ended" in title(app, web1))
@@ -154,8 +153,7 @@ class TestMarkingAndTyping:
     async def test_closing_a_marked_tab_takes_it_out_of_the_broadcast(self, env: None) -> None:
         app = LiveApp(config=NO_GUARD)
         async with app.run_test(size=SIZE) as pilot:
-            web1, web2, _ = await three_shells(pilot)
-            await mark_first_two(pilot, [web1, web2])
+            _, web2, _ = await first_two_marked(pilot)
             await pilot.press("alt+2", "ctrl+f6", "ctrl+f4", "y")
             group = app.workspace.broadcast
             await until(pilot, lambda: group.members == (web2.shell,))
@@ -166,8 +164,7 @@ class TestProductionGuard:
     async def test_it_asks_once_and_no_leaves_broadcast_off(self, env: None) -> None:
         app = LiveApp()  # default guard: Environment=prod / production
         async with app.run_test(size=SIZE) as pilot:
-            web1, web2, _ = await three_shells(pilot)
-            await mark_first_two(pilot, [web1, web2])
+            web1, web2, _ = await first_two_marked(pilot)
             group = app.workspace.broadcast
             await pilot.press("alt+3", "ctrl+f6")
             await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -192,8 +189,7 @@ class TestProductionGuard:
     async def test_marking_a_production_tab_while_broadcasting_asks_too(self, env: None) -> None:
         app = LiveApp()
         async with app.run_test(size=SIZE) as pilot:
-            web1, web2, api1 = await three_shells(pilot)
-            await mark_first_two(pilot, [web1, web2])
+            _, _, api1 = await first_two_marked(pilot)
             group = app.workspace.broadcast
             await pilot.press("ctrl+f6", "y")
             await until(pilot, lambda: group.enabled)

@@ -51,6 +51,25 @@ async def run_on_marked(pilot: Pilot[Any], command: str) -> FanOutTab:
     return tab
 
 
+async def sleeping_run(pilot: Pilot[Any], *names: str) -> FanOutTab:
+    """Run ``echo started; sleep 30`` on ``names``; wait until every node printed the line."""
+    await listed(pilot)
+    await mark(pilot, *names)
+    tab = await run_on_marked(pilot, "echo started; sleep 30")
+    await until(pilot, lambda: all(r.first_line == "started" for r in tab.run.results.results))
+    return tab
+
+
+async def all_cancelled(pilot: Pilot[Any], tab: FanOutTab, emulator: EmulatorServer) -> None:
+    """Wait for the run to end; every node CANCELLED, no session left on either side."""
+    app = pilot.app
+    assert isinstance(app, LiveApp)
+    await until(pilot, lambda: tab.run.results.finished, "the run to end")
+    assert {r.state for r in tab.run.results.results} == {NodeState.CANCELLED}
+    await until(pilot, lambda: not any(s.active for s in emulator.sessions))
+    await until(pilot, lambda: app.live_sessions == 0, "no live sessions")
+
+
 def rows(tab: FanOutTab) -> dict[str, NodeResult]:
     return {r.node.name: r for r in tab.run.results.results}
 
@@ -157,41 +176,26 @@ class TestCancelling:
         self, app: LiveApp, emulator: EmulatorServer
     ) -> None:
         async with app.run_test(size=SIZE) as pilot:
-            await listed(pilot)
-            await mark(pilot, "web-1", "web-2")
-            tab = await run_on_marked(pilot, "echo started; sleep 30")
-            await until(pilot, lambda: all(r.first_line for r in tab.run.results.results))
+            tab = await sleeping_run(pilot, "web-1", "web-2")
             await until(pilot, lambda: app.live_sessions == 1, "the run to count as live")
             await pilot.press("x")
-            await until(pilot, lambda: tab.run.results.finished, "the run to end")
-            assert {r.state for r in tab.run.results.results} == {NodeState.CANCELLED}
+            await all_cancelled(pilot, tab, emulator)
             await until(pilot, lambda: tab_title(app, tab).endswith(" · cancelled"))
-            await until(pilot, lambda: not any(s.active for s in emulator.sessions))
-            await until(pilot, lambda: app.live_sessions == 0, "no live sessions")
 
     async def test_closing_the_tab_cancels_the_run(
         self, app: LiveApp, emulator: EmulatorServer
     ) -> None:
         async with app.run_test(size=SIZE) as pilot:
-            await listed(pilot)
-            await mark(pilot, "web-1")
-            tab = await run_on_marked(pilot, "echo started; sleep 30")
-            await until(pilot, lambda: tab.run.results.results[0].first_line == "started")
+            tab = await sleeping_run(pilot, "web-1")
             await pilot.press("ctrl+f4")
             await until(pilot, lambda: not app.workspace.query(FanOutTab), "the tab to close")
-            await until(pilot, lambda: tab.run.results.finished, "the run to end")
-            assert tab.run.results.results[0].state is NodeState.CANCELLED
-            await until(pilot, lambda: not any(s.active for s in emulator.sessions))
-            await until(pilot, lambda: app.live_sessions == 0, "no live sessions")
+            await all_cancelled(pilot, tab, emulator)
 
     async def test_quitting_asks_first_and_cancels_the_run(
         self, app: LiveApp, emulator: EmulatorServer
     ) -> None:
         async with app.run_test(size=SIZE) as pilot:
-            await listed(pilot)
-            await mark(pilot, "web-1")
-            tab = await run_on_marked(pilot, "echo started; sleep 30")
-            await until(pilot, lambda: tab.run.results.results[0].first_line == "started")
+            tab = await sleeping_run(pilot, "web-1")
             await pilot.press("q")
             await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
             await pilot.press("y")

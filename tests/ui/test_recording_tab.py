@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from asciinema import asciicast
+from textual.pilot import Pilot
 
 from ssm_tui.aws.sessions_api import SessionApi, SessionTicket
 from ssm_tui.config import Config
@@ -66,6 +68,14 @@ def make_app(emulator: EmulatorServer, aws_env: AwsEnv) -> Any:
     return make
 
 
+@asynccontextmanager
+async def shell_on(app: LiveApp, name: str) -> AsyncIterator[tuple[Pilot[None], SessionTab]]:
+    """``app`` running, with a shell tab open on ``name`` at its prompt."""
+    async with app.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        yield pilot, await open_shell(pilot, name)
+
+
 def title(app: LiveApp, tab: SessionTab) -> str:
     return app.workspace.tabs.tab_title(str(tab.parent.id if tab.parent else ""))
 
@@ -84,9 +94,7 @@ class TestToggle:
         self, make_app: Any, state: Path
     ) -> None:
         app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            await listed(pilot)
-            tab = await open_shell(pilot, "web-1")
+        async with shell_on(app, "web-1") as (pilot, tab):
             await until(pilot, lambda: title(app, tab) == "web-1 · live")
             await pilot.press("ctrl+f7")
             await until(pilot, lambda: title(app, tab) == f"{REC_MARK} web-1 · live")
@@ -126,9 +134,7 @@ class TestToggle:
         self, make_app: Any, state: Path
     ) -> None:
         app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            await listed(pilot)
-            tab = await open_shell(pilot, "web-2")
+        async with shell_on(app, "web-2") as (pilot, tab):
             for _ in range(2):
                 await pilot.press("ctrl+f7")
                 await until(pilot, lambda: tab.recording)
@@ -142,9 +148,7 @@ class TestToggle:
         self, make_app: Any, state: Path
     ) -> None:
         app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            await listed(pilot)
-            tab = await open_shell(pilot, "web-1")
+        async with shell_on(app, "web-1") as (pilot, tab):
             await pilot.press("ctrl+right_square_bracket", "ctrl+p", *"Record web-1")
             await pilot.pause(0.3)
             await pilot.press("enter")
@@ -157,9 +161,7 @@ class TestConfigDefault:
         self, make_app: Any, state: Path
     ) -> None:
         app = make_app(record=True, record_input=True)
-        async with app.run_test(size=SIZE) as pilot:
-            await listed(pilot)
-            tab = await open_shell(pilot, "web-3")
+        async with shell_on(app, "web-3") as (pilot, tab):
             await until(pilot, lambda: title(app, tab) == f"{REC_MARK} web-3 · live")
             await run(pilot, "env | sort; echo from-the-start-$((5*5))")
             await until(pilot, lambda: "from-the-start-25\n[ssm-user@web-3" in screen_text(tab))
@@ -179,9 +181,7 @@ class TestConfigDefault:
         self, make_app: Any, state: Path
     ) -> None:
         app = make_app(record=True)
-        async with app.run_test(size=SIZE) as pilot:
-            await listed(pilot)
-            tab = await open_shell(pilot, "web-2")
+        async with shell_on(app, "web-2") as (pilot, tab):
             await until(pilot, lambda: tab.recording and bool(list(state.glob("*.cast"))))
             await pilot.press("ctrl+f4", "y")
             await until(pilot, lambda: app.shells == [])
@@ -193,9 +193,7 @@ class TestConfigDefault:
         self, make_app: Any, state: Path
     ) -> None:
         app = make_app(record=True)
-        async with app.run_test(size=SIZE) as pilot:
-            await listed(pilot)
-            tab = await open_shell(pilot, "web-1")
+        async with shell_on(app, "web-1") as (pilot, tab):
             await run(pilot, "echo flushed-$((3*3))")
             await until(pilot, lambda: "flushed-9" in screen_text(tab))
             cast, _ = one_recording(state)
