@@ -160,7 +160,7 @@ class WorkspaceScreen(Screen[None]):
         # List after the first frame is on screen: startup never waits for AWS.
         self.call_after_refresh(self.browser.reload)
         self.services.run_parser()
-        self.set_interval(FORWARD_REFRESH, self._refresh_forwards, name="forward-counters")
+        self.set_interval(FORWARD_REFRESH, self._tick_forwards, name="forward-counters")
 
     def on_unmount(self) -> None:
         self.broadcast.close()
@@ -310,6 +310,12 @@ class WorkspaceScreen(Screen[None]):
         key = self.forwarder.hold(spec, reason)
         self.forwards.display = True
         return key
+
+    def _tick_forwards(self) -> None:
+        # Counters move only while a forward is running; every other change (started,
+        # stopped, failed) refreshes the rows through _forwards_changed.
+        if self.forwarder.live_count:
+            self._refresh_forwards()
 
     def _refresh_forwards(self) -> None:
         for panel in self.query(ForwardsPanel):  # none once the app is closing
