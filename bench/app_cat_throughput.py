@@ -65,18 +65,33 @@ class Pane:
         self.label = label
         self.name = f"ssm-tui-bench-{uuid.uuid4().hex[:8]}"
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", "160", "-y", "45", command],
+            [
+                "tmux",
+                "-L",
+                self.name,
+                "new-session",
+                "-d",
+                "-s",
+                self.name,
+                "-x",
+                "160",
+                "-y",
+                "45",
+                command,
+            ],
             check=True,
         )
 
     def text(self) -> str:
         result = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+            ["tmux", "-L", self.name, "capture-pane", "-p", "-t", self.name],
+            capture_output=True,
+            text=True,
         )
         return result.stdout
 
     def send(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run(["tmux", "-L", self.name, "send-keys", "-t", self.name, *keys], check=True)
 
     def wait_for(self, needle: str, timeout: float = 60.0, poll: float = 0.1) -> None:
         deadline = time.monotonic() + timeout
@@ -86,12 +101,12 @@ class Pane:
             time.sleep(poll)
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run(["tmux", "-L", self.name, "kill-server"], capture_output=True)
 
     def client_cpu(self) -> float | None:
         """CPU seconds the pane's Python client (app or shell) used so far; None if none."""
         result = subprocess.run(
-            ["tmux", "display", "-p", "-t", self.name, "#{pane_pid}"],
+            ["tmux", "-L", self.name, "display", "-p", "-t", self.name, "#{pane_pid}"],
             capture_output=True,
             text=True,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -18,12 +19,29 @@ needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux
 
 
 class Pane:
-    """A detached 160x45 tmux session running one command."""
+    """A detached 160x45 tmux session running one command, on a tmux server of its own.
+
+    One server per pane: with a shared one, a test that starts a pane just as the last
+    pane of the one before is killed can reach a server that is shutting down.
+    """
 
     def __init__(self, command: str) -> None:
         self.name = f"ssm-tui-test-{uuid.uuid4().hex[:8]}"
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", "160", "-y", "45", command],
+            [
+                "tmux",
+                "-L",
+                self.name,
+                "new-session",
+                "-d",
+                "-s",
+                self.name,
+                "-x",
+                "160",
+                "-y",
+                "45",
+                command,
+            ],
             check=True,
         )
 
@@ -37,7 +55,9 @@ class Pane:
 
     def text(self) -> str:
         result = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+            ["tmux", "-L", self.name, "capture-pane", "-p", "-t", self.name],
+            capture_output=True,
+            text=True,
         )
         return result.stdout
 
@@ -67,7 +87,10 @@ class Pane:
             time.sleep(0.1)
 
     def send(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run(["tmux", "-L", self.name, "send-keys", "-t", self.name, *keys], check=True)
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run(["tmux", "-L", self.name, "kill-server"], capture_output=True)
+        # The server leaves its socket behind.
+        sockets = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}"
+        (sockets / self.name).unlink(missing_ok=True)
