@@ -28,10 +28,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from ssm_tui.emulator.client_config import CLEARED_VARIABLES
+from tests.ui.tmux_pane import Pane as TmuxPane
 
 GOAL_MB_S = 5.0
 LEVELS = ("INFO", "INFO", "INFO", "DEBUG", "WARN", "ERROR")
@@ -58,50 +60,19 @@ def log_file(path: Path, megabytes: float) -> int:
     return size
 
 
-class Pane:
-    """A detached 160x45 tmux session running one command."""
+class Pane(TmuxPane):
+    """A tmux pane of the test suite's kind, named for the figures, that can time a wait."""
 
     def __init__(self, label: str, command: str) -> None:
+        super().__init__(command)
         self.label = label
-        self.name = f"ssm-tui-bench-{uuid.uuid4().hex[:8]}"
-        subprocess.run(
-            [
-                "tmux",
-                "-L",
-                self.name,
-                "new-session",
-                "-d",
-                "-s",
-                self.name,
-                "-x",
-                "160",
-                "-y",
-                "45",
-                command,
-            ],
-            check=True,
-        )
 
-    def text(self) -> str:
-        result = subprocess.run(
-            ["tmux", "-L", self.name, "capture-pane", "-p", "-t", self.name],
-            capture_output=True,
-            text=True,
-        )
-        return result.stdout
-
-    def send(self, *keys: str) -> None:
-        subprocess.run(["tmux", "-L", self.name, "send-keys", "-t", self.name, *keys], check=True)
-
-    def wait_for(self, needle: str, timeout: float = 60.0, poll: float = 0.1) -> None:
-        deadline = time.monotonic() + timeout
-        while needle not in self.text():
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{self.label}: {needle!r} never appeared:\n{self.text()}")
-            time.sleep(poll)
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "-L", self.name, "kill-server"], capture_output=True)
+    def wait_for_text(self, needle: str, timeout: float = 60.0, poll: float = 0.1) -> None:
+        """Wait until ``needle`` is on screen, looking every ``poll`` seconds."""
+        try:
+            self.wait_until(lambda screen: needle in screen, needle, timeout, poll)
+        except AssertionError as error:
+            raise RuntimeError(f"{self.label}: {error}") from None
 
     def client_cpu(self) -> float | None:
         """CPU seconds the pane's Python client (app or shell) used so far; None if none."""
@@ -134,7 +105,7 @@ def timed_cat(pane: Pane, path: Path, round_number: int) -> float:
     command = f"cat {path}; echo DONE$(({round_number} * 7 + 1000))X"
     started = time.monotonic()
     pane.send(command, "Enter")
-    pane.wait_for(marker, timeout=300, poll=0.01)
+    pane.wait_for_text(marker, timeout=300, poll=0.01)
     return time.monotonic() - started
 
 
@@ -181,7 +152,7 @@ def main() -> None:
             shell = Pane("ssm-tui shell", command_line(env, *cli, "shell", "web-1", *scope))
             local = Pane("local cat", "env -u COLUMNS -u LINES bash --norc --noprofile")
             panes += [app, shell, local]
-            app.wait_for("web-1 ")
+            app.wait_for_text("web-1 ")
             app.send("/")
             app.send("-l", "web-1")
             time.sleep(0.5)
@@ -189,7 +160,7 @@ def main() -> None:
             time.sleep(0.3)
             app.send("Enter")
             for pane in (app, shell):
-                pane.wait_for("ssm-user@")
+                pane.wait_for_text("ssm-user@")
             times: dict[str, list[float]] = {pane.label: [] for pane in panes}
             cpu: dict[str, list[float]] = {pane.label: [] for pane in panes}
             for n in range(options.rounds):

@@ -70,13 +70,15 @@ class Pane:
         line = re.compile(pattern, re.MULTILINE)
         return self.wait_until(lambda screen: line.search(screen) is not None, pattern, timeout)
 
-    def wait_until(self, shown: Callable[[str], bool], what: object, timeout: float = 30.0) -> str:
+    def wait_until(
+        self, shown: Callable[[str], bool], what: object, timeout: float = 30.0, poll: float = 0.1
+    ) -> str:
         """The first screen for which ``shown`` is true; fails naming ``what`` after ``timeout``."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if shown(screen := self.text()):
                 return screen
-            time.sleep(0.1)
+            time.sleep(poll)
         raise AssertionError(f"{what!r} never appeared:\n{self.text()}")
 
     def wait_until_gone(self, needle: str, timeout: float = 30.0) -> None:
