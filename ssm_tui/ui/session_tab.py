@@ -324,16 +324,19 @@ class SessionTab(RecordingSwitch, Vertical):
     # -- view events ----------------------------------------------------------------------
 
     def _typed(self, data: bytes) -> None:
+        """The user typed ``data`` and the session took it: the broadcast repeats it."""
         if self.broadcast is not None:
             self.broadcast.send(data, origin=self.shell)
 
     @on(TerminalView.Input)
     def _input(self, event: TerminalView.Input) -> None:
+        # What ShellView could not hand straight to the session (none is live, or a view
+        # without send_now): it may still take it, else enter or r reconnects.
         event.stop()
-        sent = self.shell.send(event.data)
-        if sent and isinstance(event, ShellView.Typed) and self.broadcast is not None:
-            self.broadcast.send(event.data, origin=self.shell)
-        if not sent and event.data in _RECONNECT_KEYS:
+        if self.shell.send(event.data):
+            if isinstance(event, ShellView.Typed):
+                self._typed(event.data)
+        elif event.data in _RECONNECT_KEYS:
             self.connect()
 
     @on(TerminalView.Resized)
